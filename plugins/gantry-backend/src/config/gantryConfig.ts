@@ -1,0 +1,34 @@
+import type { Config } from '@backstage/config';
+import { DEFAULT_ENVIRONMENT_LABEL } from '@gantry/plugin-gantry-common';
+
+export interface GantryConfig {
+  environments: string[];
+  environmentLabel: string;
+  argocdInstances: Array<{ name: string; url: string }>;
+  kubernetesClusters: Array<{ name: string; url: string }>;
+  prometheusBaseUrl?: string;
+}
+
+/** Reads the `gantry` block of app-config; secrets stay in Config and are read where used. */
+export function readGantryConfig(config: Config): GantryConfig {
+  const g = config.getOptionalConfig('gantry');
+  return {
+    environments: g?.getOptionalStringArray('environments') ?? [
+      'staging',
+      'production',
+    ],
+    environmentLabel:
+      g?.getOptionalString('environmentLabel') ?? DEFAULT_ENVIRONMENT_LABEL,
+    argocdInstances:
+      g?.getOptionalConfigArray('argocd.instances')?.map(c => ({
+        name: c.getString('name'),
+        url: c.getString('url'),
+      })) ?? [],
+    kubernetesClusters:
+      g?.getOptionalConfigArray('kubernetes.clusters')?.map(c => ({
+        name: c.getString('name'),
+        url: c.getString('url'),
+      })) ?? [],
+    prometheusBaseUrl: g?.getOptionalString('prometheus.baseUrl'),
+  };
+}

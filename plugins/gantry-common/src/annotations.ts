@@ -1,0 +1,23 @@
+/**
+ * Catalog annotations Gantry reads. Where the ecosystem already has a name (Argo CD,
+ * Kubernetes plugins) Gantry reuses it, so entities annotated for those plugins work
+ * unchanged.
+ */
+export const ANNOTATIONS = {
+  argocdAppName: 'argocd/app-name',
+  argocdAppSelector: 'argocd/app-selector',
+  argocdInstanceName: 'argocd/instance-name',
+  argocdProjectName: 'argocd/project-name',
+  argocdAppNamespace: 'argocd/app-namespace',
+  kubernetesId: 'backstage.io/kubernetes-id',
+  kubernetesNamespace: 'backstage.io/kubernetes-namespace',
+  kubernetesLabelSelector: 'backstage.io/kubernetes-label-selector',
+  canaryAnalysis: 'gantry.dev/canary-analysis',
+  sloSpec: 'gantry.dev/slo-spec',
+  sloInline: 'gantry.dev/slos',
+  featureFlags: 'gantry.dev/feature-flags',
+  compliancePolicy: 'gantry.dev/compliance-policy',
+} as const;
+
+/** Label on Argo CD Applications that names their environment (configurable). */
+export const DEFAULT_ENVIRONMENT_LABEL = 'gantry.dev/environment';

@@ -1,0 +1,9 @@
+/**
+ * Shared annotation names, capability rules and API types for the Gantry plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './capabilities';
+export * from './api';
+export * from './permissions';

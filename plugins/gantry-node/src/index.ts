@@ -1,0 +1,6 @@
+/**
+ * Extension points and shared types for Gantry backend modules.
+ *
+ * @packageDocumentation
+ */
+export * from './extensions';

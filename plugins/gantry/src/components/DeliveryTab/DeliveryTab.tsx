@@ -1,0 +1,71 @@
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { Button, Grid, Typography } from '@material-ui/core';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { gantryApiRef } from '../../api/GantryApi';
+import { CapabilityCard } from './CapabilityCard';
+
+/** The Delivery tab: what Gantry can show for this entity and what it still needs. */
+export function DeliveryTab() {
+  const { entity } = useEntity();
+  const api = useApi(gantryApiRef);
+  const ref = getCompoundEntityRef(entity);
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.getOverview(ref),
+    [api, ref.kind, ref.namespace, ref.name],
+  );
+
+  if (loading) return <Progress />;
+  if (error) {
+    return (
+      <>
+        <ResponseErrorPanel
+          error={error}
+          title="Could not load the delivery overview"
+        />
+        <Button variant="outlined" onClick={retry} style={{ marginTop: 16 }}>
+          Retry
+        </Button>
+      </>
+    );
+  }
+  if (!value || value.configuredCount === 0) {
+    return (
+      <EmptyState
+        missing="info"
+        title="Gantry is not set up for this entity yet"
+        description="None of Gantry's capabilities is ready. Each card below names the annotation or configuration to add."
+        action={
+          <Grid container spacing={2}>
+            {value?.capabilities.map(c => (
+              <Grid item xs={12} md={6} key={c.id}>
+                <CapabilityCard capability={c} />
+              </Grid>
+            ))}
+          </Grid>
+        }
+      />
+    );
+  }
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <Typography variant="h6">
+          {value.configuredCount} of {value.capabilities.length} delivery
+          capabilities ready for {value.title}
+        </Typography>
+      </Grid>
+      {value.capabilities.map(c => (
+        <Grid item xs={12} md={6} lg={4} key={c.id}>
+          <CapabilityCard capability={c} />
+        </Grid>
+      ))}
+    </Grid>
+  );
+}

@@ -1,0 +1,21 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createCatalogAnnotationsAction } from './actions/catalogAnnotations';
+
+/**
+ * Registers Gantry's scaffolder actions.
+ *
+ * @public
+ */
+export const scaffolderModuleGantry = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'gantry',
+  register(env) {
+    env.registerInit({
+      deps: { scaffolder: scaffolderActionsExtensionPoint },
+      async init({ scaffolder }) {
+        scaffolder.addActions(createCatalogAnnotationsAction());
+      },
+    });
+  },
+});
