@@ -31,7 +31,7 @@ step "yarn install" yarn install --immutable || exit 1
 
 step "type check" yarn tsc
 step "lint" yarn backstage-cli repo lint
-step "formatting" yarn prettier --check --log-level warn .
+step "formatting" yarn prettier --check --loglevel warn .
 
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
 step "PostgreSQL reachable" node -e "
