@@ -4,14 +4,25 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { gantryPermissions } from '@gantry/plugin-gantry-common';
 import {
   gantryOverviewExtensionPoint,
   type CapabilityCheck,
 } from '@gantry/plugin-gantry-node';
-import { gantryPermissions } from '@gantry/plugin-gantry-common';
+import { ApproverDirectory } from './approvals/approvers';
+import { PromotionService } from './approvals/PromotionService';
+import { PromotionStore } from './approvals/PromotionStore';
 import { AuditService } from './audit/AuditService';
 import { AuditStore } from './audit/AuditStore';
+import { readComplianceConfig } from './config/complianceConfig';
 import { readGantryConfig } from './config/gantryConfig';
+import { EvidenceService } from './evidence/EvidenceService';
+import { EvidenceStore } from './evidence/EvidenceStore';
+import { AllowlistService } from './gates/AllowlistService';
+import { AllowlistStore } from './gates/AllowlistStore';
+import { GateService } from './gates/GateService';
+import { EntityAccess } from './http/EntityAccess';
 import { builtInConfigChecks } from './overview/configChecks';
 import { OverviewService } from './overview/OverviewService';
 import { createRouter } from './router';
@@ -30,16 +41,19 @@ export const gantryPlugin = createBackendPlugin({
         moduleChecks.push(...checks);
       },
     });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         database: coreServices.database,
+        auth: coreServices.auth,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const db = await deps.database.getClient();
@@ -54,19 +68,60 @@ export const gantryPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(gantryPermissions);
 
         const gantryConfig = readGantryConfig(deps.config);
+        const compliance = readComplianceConfig(
+          deps.config,
+          gantryConfig.environments,
+        );
         const audit = new AuditService(new AuditStore(db));
-        const overview = new OverviewService(deps.catalog, [
-          ...builtInConfigChecks(gantryConfig),
-          ...moduleChecks,
-        ]);
+        const evidenceStore = new EvidenceStore(db);
+        const evidence = new EvidenceService(evidenceStore, audit);
+        const promotions = new PromotionService({
+          store: new PromotionStore(db),
+          evidence: evidenceStore,
+          audit,
+          approvers: new ApproverDirectory(deps.catalog, deps.auth),
+          notifier: {
+            notify: async m =>
+              deps.notifications.send({
+                recipients: { type: 'entity', entityRef: m.recipients },
+                payload: {
+                  title: m.title,
+                  description: m.description,
+                  link: m.link,
+                  topic: m.topic,
+                  severity: 'high',
+                },
+              }),
+          },
+          config: compliance.approvals,
+          environments: gantryConfig.environments,
+          logger: deps.logger,
+        });
+        const allowlistStore = new AllowlistStore(db);
+        const gates = new GateService({
+          config: compliance,
+          environments: gantryConfig.environments,
+          evidence,
+          promotions,
+          allowlist: allowlistStore,
+          signals: [],
+        });
 
         deps.httpRouter.use(
           await createRouter({
             db,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
+            access: new EntityAccess(deps),
             audit,
-            overview,
+            overview: new OverviewService(deps.catalog, [
+              ...builtInConfigChecks(gantryConfig),
+              ...moduleChecks,
+            ]),
+            evidence,
+            gates,
+            allowlist: new AllowlistService(allowlistStore, audit),
+            promotions,
           }),
         );
         deps.httpRouter.addAuthPolicy({
@@ -76,7 +131,9 @@ export const gantryPlugin = createBackendPlugin({
         deps.logger.info(
           `Gantry ready: environments ${gantryConfig.environments.join(
             ' -> ',
-          )}, ${gantryConfig.argocdInstances.length} Argo CD instance(s)`,
+          )}, approvals for ${compliance.approvals.environments.join(', ')}, ${
+            gantryConfig.argocdInstances.length
+          } Argo CD instance(s)`,
         );
       },
     });

@@ -6,8 +6,16 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { Knex } from 'knex';
 import type { HealthResponse } from '@gantry/plugin-gantry-common';
+import type { PromotionService } from './approvals/PromotionService';
+import { createPromotionsRouter } from './approvals/router';
 import type { AuditService } from './audit/AuditService';
 import { createAuditRouter } from './audit/router';
+import type { EvidenceService } from './evidence/EvidenceService';
+import { createEvidenceRouter } from './evidence/router';
+import type { AllowlistService } from './gates/AllowlistService';
+import type { GateService } from './gates/GateService';
+import { createGatesRouter } from './gates/router';
+import type { EntityAccess } from './http/EntityAccess';
 import type { OverviewService } from './overview/OverviewService';
 import { createOverviewRouter } from './overview/router';
 
@@ -15,13 +23,20 @@ export interface RouterDeps {
   db: Knex;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  access: EntityAccess;
   audit: AuditService;
   overview: OverviewService;
+  evidence: EvidenceService;
+  gates: GateService;
+  allowlist: AllowlistService;
+  promotions: PromotionService;
 }
 
 /** Joins the per-domain routers; each validates, authorizes and calls its service. */
 export async function createRouter(deps: RouterDeps): Promise<express.Router> {
   const router = Router();
+  // Evidence uploads read their own raw body; everything else is JSON.
+  router.use(createEvidenceRouter(deps));
   router.use(express.json({ limit: '1mb' }));
 
   router.get('/health', async (_req, res) => {
@@ -32,5 +47,7 @@ export async function createRouter(deps: RouterDeps): Promise<express.Router> {
 
   router.use(createOverviewRouter(deps));
   router.use(createAuditRouter(deps));
+  router.use(createGatesRouter(deps));
+  router.use(createPromotionsRouter(deps));
   return router;
 }

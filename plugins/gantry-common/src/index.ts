@@ -7,3 +7,4 @@ export * from './annotations';
 export * from './capabilities';
 export * from './api';
 export * from './permissions';
+export * from './compliance';

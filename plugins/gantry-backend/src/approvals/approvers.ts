@@ -1,0 +1,78 @@
+import type { AuthService } from '@backstage/backend-plugin-api';
+import {
+  RELATION_MEMBER_OF,
+  RELATION_OWNED_BY,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+
+/**
+ * Who may approve for an entity, resolved from catalog relations at decision time (not
+ * when the request was made), with the plugin's own credentials so the answer does not
+ * depend on what the deciding user may read.
+ */
+export class ApproverDirectory {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
+  ) {}
+
+  private async credentials() {
+    return this.auth.getOwnServiceCredentials();
+  }
+
+  /** Owner refs of the entity (groups or users) from its ownedBy relations, else spec.owner. */
+  async ownersOf(entityRef: string): Promise<string[]> {
+    const entity = await this.catalog.getEntityByRef(entityRef, {
+      credentials: await this.credentials(),
+    });
+    if (!entity) return [];
+    const owners = (entity.relations ?? [])
+      .filter(r => r.type === RELATION_OWNED_BY)
+      .map(r => r.targetRef);
+    if (owners.length) return owners;
+    const owner = entity.spec?.owner;
+    return typeof owner === 'string'
+      ? [
+          stringifyEntityRef(
+            parseEntityRef(owner, {
+              defaultKind: 'group',
+              defaultNamespace: 'default',
+            }),
+          ),
+        ]
+      : [];
+  }
+
+  /** Group refs the user is a member of (memberOf relations of the User entity). */
+  async groupsOf(userRef: string): Promise<string[]> {
+    const user = await this.catalog.getEntityByRef(userRef, {
+      credentials: await this.credentials(),
+    });
+    return (user?.relations ?? [])
+      .filter(r => r.type === RELATION_MEMBER_OF)
+      .map(r => r.targetRef);
+  }
+
+  async userExists(userRef: string): Promise<boolean> {
+    const user = await this.catalog.getEntityByRef(userRef, {
+      credentials: await this.credentials(),
+    });
+    return user?.kind.toLocaleLowerCase('en-US') === 'user';
+  }
+
+  /** True when the user owns the entity directly or belongs to an owner or approver group. */
+  async canApprove(
+    userRef: string,
+    owners: string[],
+    extraGroups: string[],
+  ): Promise<boolean> {
+    const allowed = new Set(
+      [...owners, ...extraGroups].map(r => r.toLocaleLowerCase('en-US')),
+    );
+    if (allowed.has(userRef.toLocaleLowerCase('en-US'))) return true;
+    const groups = await this.groupsOf(userRef);
+    return groups.some(g => allowed.has(g.toLocaleLowerCase('en-US')));
+  }
+}

@@ -1,0 +1,96 @@
+import Ajv from 'ajv-draft-04';
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type {
+  EvidenceSummary,
+  VulnerabilityFinding,
+} from '@gantry/plugin-gantry-common';
+import { EvidenceFormatError, parseJson } from './EvidenceFormatError';
+import { countsHeadline, summariseFindings } from './vulnerabilities';
+
+// The SARIF 2.1.0 JSON Schema (draft-04), as shipped on npm by Microsoft's SARIF tooling.
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import sarifSchema from '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json';
+
+// unicodeRegExp off: the published schema's `language` pattern has a stray `]` that
+// only non-unicode regular expressions accept.
+const validate = new Ajv({
+  allErrors: false,
+  strict: false,
+  validateFormats: false,
+  unicodeRegExp: false,
+}).compile(sarifSchema);
+
+const SECRET_TOOL = /secret|gitleaks|trufflehog|detect-secrets|ggshield/i;
+
+/** GitHub's bands for `security-severity`. */
+function band(score: number): VulnerabilityFinding['severity'] {
+  if (score >= 9) return 'CRITICAL';
+  if (score >= 7) return 'HIGH';
+  if (score >= 4) return 'MEDIUM';
+  if (score > 0) return 'LOW';
+  return 'UNKNOWN';
+}
+
+/** Suppressed only when every suppression is accepted (a missing status means accepted). */
+const suppressed = (r: Result) =>
+  (r.suppressions?.length ?? 0) > 0 &&
+  r.suppressions!.every(s => (s.status ?? 'accepted') === 'accepted');
+
+export function parseSarif(bytes: Buffer): EvidenceSummary {
+  const json = parseJson('sarif', bytes);
+  if (!validate(json)) {
+    const e = validate.errors![0];
+    const path = e.instancePath
+      .replace(/^\//, '')
+      .replace(/\/(\d+)/g, '[$1]')
+      .replace(/\//g, '.');
+    throw new EvidenceFormatError(
+      'sarif',
+      path,
+      `${e.message} (schema ${e.schemaPath})`,
+    );
+  }
+  const log = json as unknown as Log;
+  const results = { error: 0, warning: 0, note: 0, none: 0 };
+  const tools: string[] = [];
+  let secretScan = false;
+  const findings: VulnerabilityFinding[] = [];
+  for (const run of log.runs) {
+    const driver = run.tool.driver;
+    tools.push(driver.name);
+    if (SECRET_TOOL.test(driver.name)) secretScan = true;
+    const rules = new Map<string, ReportingDescriptor>(
+      (driver.rules ?? []).map(r => [r.id, r]),
+    );
+    for (const r of run.results ?? []) {
+      if ((r.kind ?? 'fail') !== 'fail' || suppressed(r)) continue;
+      const rule: ReportingDescriptor | undefined =
+        (r.ruleId ? rules.get(r.ruleId) : undefined) ??
+        (r.ruleIndex !== undefined ? driver.rules?.[r.ruleIndex] : undefined);
+      const level: keyof typeof results =
+        r.level ?? rule?.defaultConfiguration?.level ?? 'warning';
+      results[level] += 1;
+      const score = Number(rule?.properties?.['security-severity']);
+      if (Number.isFinite(score)) {
+        findings.push({
+          id: r.ruleId ?? rule?.id ?? 'unknown-rule',
+          severity: band(score),
+          fixAvailable: Boolean(r.fixes?.length),
+        });
+      }
+    }
+  }
+  const vulnerabilities = findings.length
+    ? summariseFindings(findings)
+    : undefined;
+  const total = results.error + results.warning + results.note + results.none;
+  return {
+    headline: `${tools.join(', ') || 'SARIF'}: ${total} result${
+      total === 1 ? '' : 's'
+    } (${results.error} error, ${results.warning} warning)${
+      vulnerabilities ? `; ${countsHeadline(vulnerabilities.counts)}` : ''
+    }`,
+    codeScan: { tools, secretScan, results },
+    ...(vulnerabilities ? { vulnerabilities } : {}),
+  };
+}

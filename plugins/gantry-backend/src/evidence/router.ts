@@ -1,0 +1,152 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { InputError } from '@backstage/errors';
+import {
+  EVIDENCE_FORMATS,
+  gantryEvidenceUploadPermission,
+  type EvidenceFormat,
+} from '@gantry/plugin-gantry-common';
+import { z } from 'zod';
+import type { EntityAccess } from '../http/EntityAccess';
+import { actorOf } from '../http/principal';
+import { parseQuery } from '../http/validate';
+import { MAX_EVIDENCE_BYTES, type EvidenceService } from './EvidenceService';
+
+export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+
+const uploadQuery = z.object({
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{7,40}$/, {
+      message: 'must be a git commit sha (7 to 40 lowercase hex characters)',
+    })
+    .optional(),
+  imageDigest: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/, {
+      message: 'must be sha256:<64 hex characters>',
+    })
+    .optional(),
+});
+
+function versionParam(version: string): string {
+  if (!VERSION_PATTERN.test(version)) {
+    throw new InputError(
+      `Invalid release version '${version}': use letters, digits, '.', '_', '+' or '-' (at most 128), e.g. 1.4.2 or 2026.11.26-3.`,
+    );
+  }
+  return version;
+}
+
+function formatParam(format: string): EvidenceFormat {
+  if (!(EVIDENCE_FORMATS as readonly string[]).includes(format)) {
+    throw new InputError(
+      `Unknown evidence format '${format}'. Use one of: ${EVIDENCE_FORMATS.join(
+        ', ',
+      )}.`,
+    );
+  }
+  return format as EvidenceFormat;
+}
+
+const CONTENT_TYPES: Record<EvidenceFormat, string> = {
+  trivy: 'application/json',
+  sarif: 'application/sarif+json',
+  cyclonedx: 'application/vnd.cyclonedx+json',
+  spdx: 'application/spdx+json',
+  junit: 'application/xml',
+  'in-toto': 'application/json',
+  'load-test': 'application/json',
+  attestation: 'application/json',
+};
+
+export function createEvidenceRouter(deps: {
+  access: EntityAccess;
+  evidence: EvidenceService;
+}) {
+  const router = Router();
+  const entity = '/entities/:namespace/:kind/:name';
+
+  router.post(
+    `${entity}/releases/:version/evidence/:format`,
+    express.raw({ type: () => true, limit: MAX_EVIDENCE_BYTES + 1 }),
+    async (req, res) => {
+      const format = formatParam(req.params.format);
+      const version = versionParam(req.params.version);
+      const q = parseQuery(uploadQuery, req.query);
+      const { credentials, entityRef } = await deps.access.resolve(
+        req,
+        gantryEvidenceUploadPermission,
+      );
+      const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const { record, created } = await deps.evidence.upload({
+        entityRef,
+        version,
+        commit: q.commit,
+        imageDigest: q.imageDigest,
+        format,
+        content,
+        actor: actorOf(credentials),
+      });
+      res.status(created ? 201 : 200).json(record);
+    },
+  );
+
+  router.get(`${entity}/releases`, async (req, res) => {
+    const { entityRef } = await deps.access.resolve(req);
+    res.json({ items: await deps.evidence.listReleases(entityRef) });
+  });
+
+  router.get(`${entity}/releases/:version`, async (req, res) => {
+    const { entityRef } = await deps.access.resolve(req);
+    res.json(
+      await deps.evidence.getRelease(
+        entityRef,
+        versionParam(req.params.version),
+      ),
+    );
+  });
+
+  router.get(`${entity}/evidence/:id/content`, async (req, res) => {
+    const { entityRef } = await deps.access.resolve(req);
+    const { record, content } = await deps.evidence.content(req.params.id);
+    if (record.entityRef !== entityRef) {
+      throw new InputError(
+        `Evidence ${req.params.id} belongs to ${record.entityRef}, not ${entityRef}.`,
+      );
+    }
+    res
+      .type(CONTENT_TYPES[record.format])
+      .attachment(
+        `${record.version}-${record.format}-${record.sha256.slice(0, 12)}`,
+      )
+      .set(
+        'Digest',
+        `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`,
+      )
+      .send(content);
+  });
+
+  // raw-body's own 413 says only "request entity too large"; say what the limit is.
+  router.use(
+    (
+      err: any,
+      _req: express.Request,
+      _res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (err?.type === 'entity.too.large') {
+        const e = new Error(
+          `The upload is larger than ${MAX_EVIDENCE_BYTES} bytes, the limit per evidence file. Split the report or drop fields the gates do not read.`,
+        );
+        e.name = 'PayloadTooLargeError';
+        (e as any).statusCode = 413;
+        next(e);
+        return;
+      }
+      next(err);
+    },
+  );
+
+  return router;
+}

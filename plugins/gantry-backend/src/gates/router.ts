@@ -1,0 +1,102 @@
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { gantryAllowlistManagePermission } from '@gantry/plugin-gantry-common';
+import type { EntityAccess } from '../http/EntityAccess';
+import { actorOf } from '../http/principal';
+import { parseBody } from '../http/validate';
+import { VERSION_PATTERN } from '../evidence/router';
+import { InputError } from '@backstage/errors';
+import type { GateService } from './GateService';
+import type { AllowlistService } from './AllowlistService';
+
+const acceptBody = z.object({
+  justification: z
+    .string()
+    .trim()
+    .min(10, {
+      message: 'explain in at least 10 characters why the risk is accepted',
+    })
+    .max(2000),
+  expiresAt: z.string().datetime({
+    message: 'must be an ISO-8601 UTC time such as 2026-12-31T00:00:00Z',
+  }),
+});
+const VULN_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{1,127}$/;
+
+export function createGatesRouter(deps: {
+  access: EntityAccess;
+  gates: GateService;
+  allowlist: AllowlistService;
+}) {
+  const router = Router();
+  const entity = '/entities/:namespace/:kind/:name';
+
+  // Answers 200 with the verdict in the body for every evaluated release, so CI, an
+  // Argo CD PreSync job and an Argo Rollouts web metric (jsonPath {$.verdict}) can read it.
+  router.get(
+    `${entity}/releases/:version/gates/:environment`,
+    async (req, res) => {
+      const { entity: e, entityRef } = await deps.access.resolve(req);
+      if (!VERSION_PATTERN.test(req.params.version)) {
+        throw new InputError(
+          `Invalid release version '${req.params.version}'.`,
+        );
+      }
+      res.json(
+        await deps.gates.evaluate(
+          e,
+          entityRef,
+          req.params.version,
+          req.params.environment,
+        ),
+      );
+    },
+  );
+
+  router.get(`${entity}/vulnerability-allowlist`, async (req, res) => {
+    const { entityRef } = await deps.access.resolve(req);
+    res.json({ items: await deps.allowlist.list(entityRef) });
+  });
+
+  router.put(
+    `${entity}/vulnerability-allowlist/:vulnerabilityId`,
+    async (req, res) => {
+      const { credentials, entityRef } = await deps.access.resolve(
+        req,
+        gantryAllowlistManagePermission,
+      );
+      if (!VULN_ID.test(req.params.vulnerabilityId)) {
+        throw new InputError(
+          `Invalid vulnerability id '${req.params.vulnerabilityId}', e.g. CVE-2024-3094 or GHSA-xxxx-xxxx-xxxx.`,
+        );
+      }
+      const body = parseBody(acceptBody, req.body);
+      res.json(
+        await deps.allowlist.accept({
+          entityRef,
+          vulnerabilityId: req.params.vulnerabilityId,
+          ...body,
+          actor: actorOf(credentials),
+        }),
+      );
+    },
+  );
+
+  router.delete(
+    `${entity}/vulnerability-allowlist/:vulnerabilityId`,
+    async (req, res) => {
+      const { credentials, entityRef } = await deps.access.resolve(
+        req,
+        gantryAllowlistManagePermission,
+      );
+      await deps.allowlist.revoke({
+        entityRef,
+        vulnerabilityId: req.params.vulnerabilityId,
+        actor: actorOf(credentials),
+      });
+      res.status(204).end();
+    },
+  );
+
+  return router;
+}
