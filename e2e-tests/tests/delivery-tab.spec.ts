@@ -18,7 +18,9 @@ test('a component shows its Delivery tab with the Gantry overview', async ({
       /No Argo CD instance is configured\. Add gantry\.argocd\.instances/,
     ),
   ).toBeVisible();
-  await expect(page.getByText('Compliance', { exact: true })).toBeVisible();
+  await expect(
+    page.locator('.MuiCardHeader-title', { hasText: /^Compliance$/ }),
+  ).toBeVisible();
 
   await page.screenshot({ path: 'artifacts/delivery-tab.png', fullPage: true });
 });

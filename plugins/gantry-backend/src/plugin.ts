@@ -25,6 +25,7 @@ import { GateService } from './gates/GateService';
 import { EntityAccess } from './http/EntityAccess';
 import { builtInConfigChecks } from './overview/configChecks';
 import { OverviewService } from './overview/OverviewService';
+import { ComplianceReportService } from './report/ComplianceReportService';
 import { createRouter } from './router';
 
 /**
@@ -75,11 +76,13 @@ export const gantryPlugin = createBackendPlugin({
         const audit = new AuditService(new AuditStore(db));
         const evidenceStore = new EvidenceStore(db);
         const evidence = new EvidenceService(evidenceStore, audit);
+        const promotionStore = new PromotionStore(db);
+        const approvers = new ApproverDirectory(deps.catalog, deps.auth);
         const promotions = new PromotionService({
-          store: new PromotionStore(db),
+          store: promotionStore,
           evidence: evidenceStore,
           audit,
-          approvers: new ApproverDirectory(deps.catalog, deps.auth),
+          approvers,
           notifier: {
             notify: async m =>
               deps.notifications.send({
@@ -114,14 +117,26 @@ export const gantryPlugin = createBackendPlugin({
             permissions: deps.permissions,
             access: new EntityAccess(deps),
             audit,
-            overview: new OverviewService(deps.catalog, [
-              ...builtInConfigChecks(gantryConfig),
-              ...moduleChecks,
-            ]),
+            overview: new OverviewService(
+              deps.catalog,
+              [...builtInConfigChecks(gantryConfig), ...moduleChecks],
+              {
+                environments: gantryConfig.environments,
+                approvalEnvironments: compliance.approvals.environments,
+              },
+            ),
             evidence,
             gates,
             allowlist: new AllowlistService(allowlistStore, audit),
             promotions,
+            reports: new ComplianceReportService({
+              evidence,
+              promotions: promotionStore,
+              allowlist: allowlistStore,
+              approvers,
+              audit,
+              config: compliance,
+            }),
           }),
         );
         deps.httpRouter.addAuthPolicy({

@@ -17,6 +17,8 @@ import type { GateService } from './gates/GateService';
 import { createGatesRouter } from './gates/router';
 import type { EntityAccess } from './http/EntityAccess';
 import type { OverviewService } from './overview/OverviewService';
+import type { ComplianceReportService } from './report/ComplianceReportService';
+import { createReportRouter } from './report/router';
 import { createOverviewRouter } from './overview/router';
 
 export interface RouterDeps {
@@ -30,6 +32,7 @@ export interface RouterDeps {
   gates: GateService;
   allowlist: AllowlistService;
   promotions: PromotionService;
+  reports: ComplianceReportService;
 }
 
 /** Joins the per-domain routers; each validates, authorizes and calls its service. */
@@ -49,5 +52,6 @@ export async function createRouter(deps: RouterDeps): Promise<express.Router> {
   router.use(createAuditRouter(deps));
   router.use(createGatesRouter(deps));
   router.use(createPromotionsRouter(deps));
+  router.use(createReportRouter(deps));
   return router;
 }

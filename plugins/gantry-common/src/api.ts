@@ -8,6 +8,10 @@ export interface EntityOverview {
   /** Number of capabilities configured for the entity. */
   configuredCount: number;
   capabilities: CapabilityStatus[];
+  /** Environments in promotion order, last = production. */
+  environments: string[];
+  /** Environments whose promotions need approval. */
+  approvalEnvironments: string[];
 }
 
 /** Response of GET /api/gantry/health */

@@ -150,3 +150,37 @@ export interface PromotionRequest {
   decidedAt?: string;
   decisions: ApprovalDecision[];
 }
+
+export interface ControlResult {
+  control: 'CC8.1' | 'CC7.1' | 'CC6.1';
+  title: string;
+  status: 'pass' | 'fail';
+  summary: string;
+  findings: string[];
+}
+
+export interface ProductionChange {
+  requestId: string;
+  version: string;
+  environment: string;
+  requestedBy: string;
+  requestedAt: string;
+  reason: string;
+  emergency: boolean;
+  approvals: Array<{ by: string; at: string }>;
+  reviewedBy?: string;
+  testsPassed: boolean;
+  scanned: boolean;
+  evidenceLinks: Array<{ format: string; headline: string; href: string }>;
+}
+
+export interface ComplianceReport {
+  entityRef: string;
+  from: string;
+  to: string;
+  generatedAt: string;
+  auditHead: { seq: number; hash: string };
+  controls: ControlResult[];
+  changes: ProductionChange[];
+  eligibleApprovers: string[];
+}

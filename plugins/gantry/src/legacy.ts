@@ -39,3 +39,34 @@ export const EntityGantryDeliveryContent = gantryPlugin.provide(
     },
   }),
 );
+
+/**
+ * The Compliance tab content; mount it in an EntityLayout.Route for entities with a
+ * gantry.dev/compliance-policy annotation.
+ *
+ * @public
+ */
+export const EntityGantryComplianceContent = gantryPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGantryComplianceContent',
+    component: {
+      lazy: () =>
+        import('./components/ComplianceTab').then(m => m.ComplianceTab),
+    },
+  }),
+);
+
+/**
+ * The Approvals page; mount it at a route such as /gantry/approvals.
+ *
+ * @public
+ */
+export const GantryApprovalsPage = gantryPlugin.provide(
+  createComponentExtension({
+    name: 'GantryApprovalsPage',
+    component: {
+      lazy: () =>
+        import('./components/ApprovalsPage').then(m => m.ApprovalsPage),
+    },
+  }),
+);

@@ -13,6 +13,17 @@ const user = (name: string, groups: string[]): Entity => ({
   })),
 });
 
+const group = (name: string, members: string[]): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [], members },
+  relations: members.map(m => ({
+    type: 'hasMember',
+    targetRef: `user:default/${m}`,
+  })),
+});
+
 /** A component owned by payments; alice and bob are payments, carol is platform, sam is security. */
 export const complianceEntities: Entity[] = [
   {
@@ -30,6 +41,8 @@ export const complianceEntities: Entity[] = [
     },
     relations: [{ type: 'ownedBy', targetRef: 'group:default/payments' }],
   },
+  group('payments', ['alice', 'bob']),
+  group('security', ['sam']),
   user('alice', ['payments']),
   user('bob', ['payments']),
   user('carol', ['platform']),

@@ -1,5 +1,6 @@
 import type { AuthService } from '@backstage/backend-plugin-api';
 import {
+  RELATION_HAS_MEMBER,
   RELATION_MEMBER_OF,
   RELATION_OWNED_BY,
   parseEntityRef,
@@ -52,6 +53,17 @@ export class ApproverDirectory {
     });
     return (user?.relations ?? [])
       .filter(r => r.type === RELATION_MEMBER_OF)
+      .map(r => r.targetRef);
+  }
+
+  /** Users of a group (hasMember relations), or the user itself for a user ref. */
+  async membersOf(ref: string): Promise<string[]> {
+    if (ref.startsWith('user:')) return [ref];
+    const group = await this.catalog.getEntityByRef(ref, {
+      credentials: await this.credentials(),
+    });
+    return (group?.relations ?? [])
+      .filter(r => r.type === RELATION_HAS_MEMBER)
       .map(r => r.targetRef);
   }
 

@@ -20,6 +20,10 @@ export class OverviewService {
   constructor(
     private readonly catalog: CatalogService,
     private readonly checks: CapabilityCheck[],
+    private readonly environments: {
+      environments: string[];
+      approvalEnvironments: string[];
+    },
   ) {}
 
   async getOverview(
@@ -55,6 +59,7 @@ export class OverviewService {
         typeof entity.spec?.owner === 'string' ? entity.spec.owner : undefined,
       configuredCount: capabilities.filter(c => c.configured).length,
       capabilities,
+      ...this.environments,
     };
   }
 }

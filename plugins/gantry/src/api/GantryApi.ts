@@ -1,10 +1,41 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
-import type { EntityOverview } from '@gantry/plugin-gantry-common';
+import type {
+  EntityOverview,
+  GateVerdict,
+  PromotionRequest,
+  ReleaseRecord,
+} from '@gantry/plugin-gantry-common';
 
 /** What the Gantry frontend asks of the Gantry backend. */
 export interface GantryApi {
   getOverview(ref: CompoundEntityRef): Promise<EntityOverview>;
+  listReleases(ref: CompoundEntityRef): Promise<ReleaseRecord[]>;
+  getGate(
+    ref: CompoundEntityRef,
+    version: string,
+    environment: string,
+  ): Promise<GateVerdict>;
+  listPromotions(ref: CompoundEntityRef): Promise<PromotionRequest[]>;
+  requestPromotion(
+    ref: CompoundEntityRef,
+    version: string,
+    body: { environment: string; reason: string; emergency?: boolean },
+  ): Promise<PromotionRequest>;
+  listAwaitingApprovals(): Promise<PromotionRequest[]>;
+  decide(
+    id: string,
+    decision: 'approve' | 'reject',
+    comment?: string,
+  ): Promise<PromotionRequest>;
+  review(id: string, comment: string): Promise<PromotionRequest>;
+  /** URL of the compliance report download for an entity and period. */
+  complianceReportUrl(
+    ref: CompoundEntityRef,
+    from: string,
+    to: string,
+    format: 'json' | 'csv',
+  ): Promise<string>;
 }
 
 export const gantryApiRef = createApiRef<GantryApi>({

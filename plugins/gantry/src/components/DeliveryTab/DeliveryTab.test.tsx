@@ -32,10 +32,12 @@ function overviewFor(e: Entity): EntityOverview {
     title: 'checkout',
     configuredCount: capabilities.filter(c => c.configured).length,
     capabilities,
+    environments: ['staging', 'production'],
+    approvalEnvironments: ['production'],
   };
 }
 
-async function render(api: GantryApi, e: Entity = entity) {
+async function render(api: Partial<GantryApi>, e: Entity = entity) {
   return renderInTestApp(
     <TestApiProvider apis={[[gantryApiRef, api]]}>
       <EntityProvider entity={e}>

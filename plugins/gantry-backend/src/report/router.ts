@@ -1,0 +1,53 @@
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import type { EntityAccess } from '../http/EntityAccess';
+import { parseQuery } from '../http/validate';
+import {
+  reportToCsv,
+  type ComplianceReportService,
+} from './ComplianceReportService';
+
+const reportQuery = z.object({
+  from: z.string().datetime({
+    message: 'must be an ISO-8601 UTC time such as 2026-10-01T00:00:00Z',
+  }),
+  to: z.string().datetime({
+    message: 'must be an ISO-8601 UTC time such as 2026-11-01T00:00:00Z',
+  }),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+export function createReportRouter(deps: {
+  access: EntityAccess;
+  reports: ComplianceReportService;
+}) {
+  const router = Router();
+  router.get(
+    '/entities/:namespace/:kind/:name/compliance-report',
+    async (req, res) => {
+      const { entityRef } = await deps.access.resolve(req);
+      const q = parseQuery(reportQuery, req.query);
+      const { namespace, kind, name } = req.params;
+      const report = await deps.reports.build(
+        entityRef,
+        q.from,
+        q.to,
+        id =>
+          `/api/gantry/entities/${namespace}/${kind}/${name}/evidence/${id}/content`,
+      );
+      const file = `compliance-${name}-${q.from.slice(0, 10)}-${q.to.slice(
+        0,
+        10,
+      )}`;
+      if (q.format === 'csv') {
+        res
+          .type('text/csv')
+          .attachment(`${file}.csv`)
+          .send(reportToCsv(report));
+      } else {
+        res.attachment(`${file}.json`).json(report);
+      }
+    },
+  );
+  return router;
+}

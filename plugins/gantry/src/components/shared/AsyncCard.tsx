@@ -1,0 +1,62 @@
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { Button } from '@material-ui/core';
+import type { ReactNode } from 'react';
+
+/** An InfoCard with the loading, error (with retry) and empty states every Gantry card has. */
+export function AsyncCard<T>(props: {
+  title: string;
+  subheader?: string;
+  loading: boolean;
+  error?: Error;
+  value?: T;
+  isEmpty?: (value: T) => boolean;
+  empty: { title: string; description: string | JSX.Element };
+  retry?: () => void;
+  action?: ReactNode;
+  children: (value: T) => ReactNode;
+}) {
+  const { loading, error, value, isEmpty } = props;
+  let body: ReactNode;
+  if (loading) body = <Progress />;
+  else if (error) {
+    body = (
+      <>
+        <ResponseErrorPanel
+          error={error}
+          title={`Could not load ${props.title.toLocaleLowerCase('en-US')}`}
+        />
+        {props.retry && (
+          <Button
+            variant="outlined"
+            onClick={props.retry}
+            style={{ marginTop: 8 }}
+          >
+            Retry
+          </Button>
+        )}
+      </>
+    );
+  } else if (value === undefined || (isEmpty && isEmpty(value))) {
+    body = (
+      <EmptyState
+        missing="data"
+        title={props.empty.title}
+        description={props.empty.description}
+      />
+    );
+  } else body = props.children(value);
+  return (
+    <InfoCard
+      title={props.title}
+      subheader={props.subheader}
+      action={props.action}
+    >
+      {body}
+    </InfoCard>
+  );
+}
