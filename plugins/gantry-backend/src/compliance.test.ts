@@ -109,7 +109,11 @@ describe.each(databases.eachSupportedId())(
         .get(`${base}/evidence/${first.body.id}/content`)
         .set('Authorization', as('alice'));
       expect(raw.status).toBe(200);
-      expect(Buffer.from(raw.body).equals(fixture('trivy-v2.json'))).toBe(true);
+      expect(raw.headers['content-type']).toContain('application/json');
+      expect(raw.headers['content-disposition']).toMatch(
+        /filename="1\.4\.2-trivy-[0-9a-f]{12}\.json"/,
+      );
+      expect(raw.text).toBe(fixture('trivy-v2.json').toString('utf8'));
 
       const releases = await request(server)
         .get(`${base}/releases`)

@@ -19,6 +19,9 @@ describe.each(databases.eachSupportedId())(
     async function start(
       config: object = {},
       entities = [checkoutEntity, plainEntity],
+      result:
+        | AuthorizeResult.ALLOW
+        | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
     ) {
       const knex = await databases.init(databaseId);
       const { server } = await startTestBackend({
@@ -26,7 +29,7 @@ describe.each(databases.eachSupportedId())(
           gantryPlugin,
           mockServices.database.factory({ knex, migrations: { skip: false } }),
           mockServices.rootConfig.factory({ data: config }),
-          mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+          mockServices.permissions.factory({ result }),
           catalogServiceMock.factory({ entities }),
         ],
       });
@@ -137,6 +140,83 @@ describe.each(databases.eachSupportedId())(
       expect(deployments.missing).toHaveLength(1);
       expect(deployments.missing[0].message).toContain('eu-west');
       expect(deployments.missing[0].message).not.toContain('names main');
+    });
+
+    it('publishes the audit head, verifies and exports the log behind gantry.audit.read', async () => {
+      const { server } = await start();
+      const user = mockCredentials.user.header();
+      // one audited change through the public API
+      const upload = await request(server)
+        .post(
+          '/api/gantry/entities/default/component/checkout/releases/1.0.0/evidence/attestation?commit=abcdef1',
+        )
+        .set('Authorization', mockCredentials.service.header())
+        .set('Content-Type', 'application/json')
+        .send({ type: 'change-ticket', ticket: 'CHG-1' });
+      expect(upload.status).toBe(201);
+
+      const head = await request(server)
+        .get('/api/gantry/audit/head')
+        .set('Authorization', user);
+      expect(head.body).toEqual({
+        seq: 1,
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+      const verify = await request(server)
+        .get('/api/gantry/audit/verify')
+        .set('Authorization', user);
+      expect(verify.body).toEqual({ ok: true, checked: 1, head: head.body });
+
+      const jsonl = await request(server)
+        .get('/api/gantry/audit/export?format=jsonl')
+        .set('Authorization', user);
+      expect(jsonl.headers['content-type']).toContain('application/x-ndjson');
+      const lines = jsonl.text
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l));
+      expect(lines).toEqual([
+        expect.objectContaining({
+          seq: 1,
+          action: 'evidence.upload',
+          entityRef: 'component:default/checkout',
+          hash: head.body.hash,
+        }),
+      ]);
+      const csv = await request(server)
+        .get('/api/gantry/audit/export?format=csv&from=2000-01-01T00:00:00Z')
+        .set('Authorization', user);
+      expect(csv.text.split('\n')[0]).toBe(
+        'seq,occurredAt,actor,action,entityRef,hash,prevHash,record',
+      );
+      expect(csv.text.split('\n')[1]).toMatch(
+        /^1,.*,evidence\.upload,component:default\/checkout,/,
+      );
+
+      const bad = await request(server)
+        .get('/api/gantry/audit/export?from=yesterday')
+        .set('Authorization', user);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toContain(
+        'from: must be an ISO-8601 UTC time',
+      );
+    });
+
+    it('refuses to verify or export without gantry.audit.read (403)', async () => {
+      const { server } = await start(
+        {},
+        [checkoutEntity],
+        AuthorizeResult.DENY,
+      );
+      const res = await request(server)
+        .get('/api/gantry/audit/verify')
+        .set('Authorization', mockCredentials.user.header());
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain("'gantry.audit.read'");
+      const exp = await request(server)
+        .get('/api/gantry/audit/export')
+        .set('Authorization', mockCredentials.user.header());
+      expect(exp.status).toBe(403);
     });
   },
 );

@@ -61,7 +61,7 @@ export function createAuditRouter(deps: {
       q.to ? `-to-${q.to.slice(0, 10)}` : ''
     }`;
     if (q.format === 'csv') {
-      res.type('text/csv').attachment(`${name}.csv`);
+      res.attachment(`${name}.csv`).type('text/csv');
       res.write('seq,occurredAt,actor,action,entityRef,hash,prevHash,record\n');
       for await (const r of deps.audit.export(q)) {
         res.write(
@@ -80,7 +80,8 @@ export function createAuditRouter(deps: {
         );
       }
     } else {
-      res.type('application/x-ndjson').attachment(`${name}.jsonl`);
+      // attachment() sets a type from the file extension; set ours after it
+      res.attachment(`${name}.jsonl`).type('application/x-ndjson');
       for await (const r of deps.audit.export(q)) {
         res.write(
           `${JSON.stringify({

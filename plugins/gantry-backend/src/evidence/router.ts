@@ -116,10 +116,12 @@ export function createEvidenceRouter(deps: {
       );
     }
     res
-      .type(CONTENT_TYPES[record.format])
       .attachment(
-        `${record.version}-${record.format}-${record.sha256.slice(0, 12)}`,
+        `${record.version}-${record.format}-${record.sha256.slice(0, 12)}${
+          record.format === 'junit' ? '.xml' : '.json'
+        }`,
       )
+      .type(CONTENT_TYPES[record.format])
       .set(
         'Digest',
         `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`,

@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
+  ComplianceReport,
   EntityOverview,
   GateVerdict,
   PromotionRequest,
@@ -29,6 +30,11 @@ export interface GantryApi {
     comment?: string,
   ): Promise<PromotionRequest>;
   review(id: string, comment: string): Promise<PromotionRequest>;
+  getComplianceReport(
+    ref: CompoundEntityRef,
+    from: string,
+    to: string,
+  ): Promise<ComplianceReport>;
   /** URL of the compliance report download for an entity and period. */
   complianceReportUrl(
     ref: CompoundEntityRef,

@@ -2,6 +2,7 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ComplianceReport,
   EntityOverview,
   GateVerdict,
   PromotionRequest,
@@ -97,6 +98,18 @@ export class GantryClient implements GantryApi {
       method: 'POST',
       body: { comment },
     });
+  }
+
+  getComplianceReport(
+    ref: CompoundEntityRef,
+    from: string,
+    to: string,
+  ): Promise<ComplianceReport> {
+    return this.call(
+      `${entityPath(ref)}/compliance-report?from=${e(from)}&to=${e(
+        to,
+      )}&format=json`,
+    );
   }
 
   async complianceReportUrl(

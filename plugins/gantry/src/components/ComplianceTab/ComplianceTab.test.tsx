@@ -122,6 +122,40 @@ function api(over: Partial<GantryApi> = {}): Partial<GantryApi> {
       Promise.resolve(verdict(env, env === 'staging')),
     ),
     requestPromotion: jest.fn().mockResolvedValue({}),
+    getComplianceReport: jest.fn().mockResolvedValue({
+      entityRef: 'component:default/checkout',
+      from: '2026-08-28T00:00:00.000Z',
+      to: '2026-11-26T00:00:00.000Z',
+      generatedAt: '2026-11-26T10:00:00.000Z',
+      auditHead: { seq: 17, hash: 'c'.repeat(64) },
+      controls: [
+        {
+          control: 'CC8.1',
+          title: 'Change management',
+          status: 'fail',
+          summary: '1 finding(s)',
+          findings: [
+            '1.4.2 into production (request r1): no passing test results.',
+          ],
+        },
+        {
+          control: 'CC7.1',
+          title: 'Vulnerability management',
+          status: 'pass',
+          summary: '2 release(s) scanned',
+          findings: [],
+        },
+        {
+          control: 'CC6.1',
+          title: 'Logical access: who may promote',
+          status: 'pass',
+          summary: '2 people may approve',
+          findings: [],
+        },
+      ],
+      changes: [],
+      eligibleApprovers: [],
+    }),
     ...over,
   };
 }

@@ -1,5 +1,14 @@
-import { InfoCard } from '@backstage/core-components';
+import {
+  StatusError,
+  StatusOK,
+  Table,
+  type TableColumn,
+} from '@backstage/core-components';
 import { alertApiRef, fetchApiRef, useApi } from '@backstage/core-plugin-api';
+import type {
+  ComplianceReport,
+  ControlResult,
+} from '@gantry/plugin-gantry-common';
 import {
   Box,
   Button,
@@ -7,28 +16,67 @@ import {
   TextField,
   Typography,
 } from '@material-ui/core';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
+import { AsyncCard } from '../shared/AsyncCard';
 import { useEntityRef } from '../shared/useEntityRef';
 
 const PERIODS = [30, 90, 365];
 
-/** Downloads the SOC 2 report (CC8.1, CC7.1, CC6.1) for a period as JSON or CSV. */
+const columns: TableColumn<ControlResult>[] = [
+  { title: 'Control', field: 'control', width: '90px' },
+  { title: 'What it checks', field: 'title' },
+  {
+    title: 'Result',
+    render: c =>
+      c.status === 'pass' ? (
+        <StatusOK>pass</StatusOK>
+      ) : (
+        <StatusError>fail</StatusError>
+      ),
+  },
+  {
+    title: 'Details',
+    render: c => (
+      <>
+        <Typography variant="body2">{c.summary}</Typography>
+        {c.findings.map(f => (
+          <Typography key={f} variant="body2" color="error">
+            {f}
+          </Typography>
+        ))}
+      </>
+    ),
+  },
+];
+
+/** SOC 2 controls (CC8.1, CC7.1, CC6.1) for a period, and the report download. */
 export function ReportCard() {
   const api = useApi(gantryApiRef);
   const fetchApi = useApi(fetchApiRef);
   const alerts = useApi(alertApiRef);
   const ref = useEntityRef();
   const [days, setDays] = useState(90);
+  // whole days, so the period does not change on every render
+  const period = useMemo(() => {
+    const to = new Date(Math.ceil(Date.now() / 86_400_000) * 86_400_000);
+    return {
+      from: new Date(to.getTime() - days * 86_400_000).toISOString(),
+      to: to.toISOString(),
+    };
+  }, [days]);
+  const state = useAsyncRetry(
+    () => api.getComplianceReport(ref, period.from, period.to),
+    [api, ref, period],
+  );
 
   const download = async (format: 'json' | 'csv') => {
-    const to = new Date();
-    const from = new Date(to.getTime() - days * 86_400_000);
     try {
       const url = await api.complianceReportUrl(
         ref,
-        from.toISOString(),
-        to.toISOString(),
+        period.from,
+        period.to,
         format,
       );
       const res = await fetchApi.fetch(url);
@@ -36,12 +84,12 @@ export function ReportCard() {
         throw new Error(
           `The report could not be built: ${res.status} ${await res.text()}`,
         );
-      const blob = await res.blob();
       const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = `compliance-${ref.name}-${from
-        .toISOString()
-        .slice(0, 10)}-${to.toISOString().slice(0, 10)}.${format}`;
+      a.href = URL.createObjectURL(await res.blob());
+      a.download = `compliance-${ref.name}-${period.from.slice(
+        0,
+        10,
+      )}-${period.to.slice(0, 10)}.${format}`;
       a.click();
       URL.revokeObjectURL(a.href);
     } catch (e) {
@@ -50,36 +98,71 @@ export function ReportCard() {
   };
 
   return (
-    <InfoCard
-      title="Compliance report"
+    <AsyncCard<ComplianceReport>
+      title="Compliance controls"
       subheader="SOC 2 CC8.1 change management, CC7.1 vulnerability management, CC6.1 access"
-    >
-      <Typography variant="body2" paragraph>
-        Every production change with its request, approvals by someone other
-        than the author, tests and scans, linked to the original evidence, and
-        the audit log head it was produced at.
-      </Typography>
-      <Box display="flex" alignItems="center" style={{ gap: 8 }}>
-        <TextField
-          select
-          size="small"
-          label="Period"
-          value={days}
-          onChange={e => setDays(Number(e.target.value))}
+      {...state}
+      empty={{
+        title: 'No report',
+        description: 'The report could not be produced.',
+      }}
+      action={
+        <Box
+          display="flex"
+          alignItems="center"
+          style={{ gap: 8 }}
+          pt={1}
+          pr={1}
         >
-          {PERIODS.map(d => (
-            <MenuItem key={d} value={d}>
-              last {d} days
-            </MenuItem>
-          ))}
-        </TextField>
-        <Button variant="outlined" onClick={() => download('json')}>
-          Download JSON
-        </Button>
-        <Button variant="outlined" onClick={() => download('csv')}>
-          Download CSV
-        </Button>
-      </Box>
-    </InfoCard>
+          <TextField
+            select
+            size="small"
+            id="gantry-report-period"
+            value={days}
+            onChange={e => setDays(Number(e.target.value))}
+          >
+            {PERIODS.map(d => (
+              <MenuItem key={d} value={d}>
+                last {d} days
+              </MenuItem>
+            ))}
+          </TextField>
+          <Button
+            size="small"
+            variant="outlined"
+            onClick={() => download('json')}
+          >
+            JSON
+          </Button>
+          <Button
+            size="small"
+            variant="outlined"
+            onClick={() => download('csv')}
+          >
+            CSV
+          </Button>
+        </Box>
+      }
+    >
+      {report => (
+        <>
+          <Table<ControlResult>
+            options={{
+              paging: false,
+              search: false,
+              toolbar: false,
+              padding: 'dense',
+            }}
+            columns={columns}
+            data={report.controls}
+          />
+          <Typography variant="caption" color="textSecondary">
+            {report.changes.length} production change(s) in the period; produced
+            at audit record {report.auditHead.seq} (
+            {report.auditHead.hash.slice(0, 16)}…).
+          </Typography>
+        </>
+      )}
+    </AsyncCard>
   );
 }
