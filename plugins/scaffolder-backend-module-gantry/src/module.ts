@@ -1,6 +1,8 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createCatalogAnnotationsAction } from './actions/catalogAnnotations';
+import { createGitopsOverlaysAction } from './actions/gitopsOverlays';
+import { createGitopsValidateAction } from './actions/gitopsValidate';
 
 /**
  * Registers Gantry's scaffolder actions.
@@ -14,7 +16,11 @@ export const scaffolderModuleGantry = createBackendModule({
     env.registerInit({
       deps: { scaffolder: scaffolderActionsExtensionPoint },
       async init({ scaffolder }) {
-        scaffolder.addActions(createCatalogAnnotationsAction());
+        scaffolder.addActions(
+          createCatalogAnnotationsAction(),
+          createGitopsOverlaysAction(),
+          createGitopsValidateAction(),
+        );
       },
     });
   },

@@ -1,0 +1,123 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import fs from 'fs-extra';
+import path from 'node:path';
+import { generateOverlays } from '../gitops/generate';
+
+/** `gantry:gitops:overlays` writes a service's Kustomize tree into the workspace. */
+export function createGitopsOverlaysAction() {
+  return createTemplateAction({
+    id: 'gantry:gitops:overlays',
+    description:
+      'Generates a Kustomize tree for one service: base (Argo Rollouts Rollout, stable/canary Services, HPA, PDB, NetworkPolicies, ServiceAccount, ServiceMonitor, AnalysisTemplate), staging and production overlays with ExternalSecrets, and Argo CD Applications with an AppProject.',
+    supportsDryRun: true,
+    examples: [
+      {
+        description: 'Canary overlays for checkout',
+        example: `steps:
+  - id: overlays
+    action: gantry:gitops:overlays
+    input:
+      name: checkout
+      namespace: shop
+      image: ghcr.io/acme/checkout
+      gitopsRepoUrl: https://github.com/acme/gitops
+      gitopsPath: services/checkout
+      targetPath: gitops`,
+      },
+    ],
+    schema: {
+      input: {
+        name: z => z.string().describe('Service name (DNS-1123 label)'),
+        namespace: z => z.string().describe('Kubernetes namespace'),
+        image: z =>
+          z
+            .string()
+            .describe(
+              'Image repository without tag, e.g. ghcr.io/acme/checkout',
+            ),
+        tag: z =>
+          z
+            .string()
+            .optional()
+            .describe('Initial image tag (never latest); default 0.1.0'),
+        port: z =>
+          z
+            .number()
+            .optional()
+            .describe('Container port (>= 1024); default 8080'),
+        strategy: z =>
+          z
+            .enum(['canary', 'blueGreen'])
+            .optional()
+            .describe('Progressive delivery strategy; default canary'),
+        gitopsRepoUrl: z =>
+          z.string().describe('GitOps repository Argo CD pulls from'),
+        gitopsPath: z =>
+          z
+            .string()
+            .optional()
+            .describe('Folder of this service inside the GitOps repository'),
+        secretStoreProvider: z =>
+          z
+            .enum(['vault', 'aws'])
+            .optional()
+            .describe('External Secrets store: Vault or AWS Secrets Manager'),
+        secretStoreName: z =>
+          z.string().optional().describe('ClusterSecretStore name'),
+        environments: z =>
+          z
+            .record(z.any())
+            .optional()
+            .describe(
+              'Per-environment replicas, resources, pauses (see README)',
+            ),
+        targetPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Where in the workspace to write the tree; default the workspace root',
+            ),
+      },
+      output: {
+        files: z =>
+          z.array(z.string()).describe('Files written, relative to targetPath'),
+        targetPath: z => z.string(),
+      },
+    },
+    async handler(ctx) {
+      const {
+        targetPath = '.',
+        secretStoreProvider,
+        secretStoreName,
+        ...rest
+      } = ctx.input;
+      const files = generateOverlays({
+        ...rest,
+        gitopsPath: rest.gitopsPath ?? '',
+        ...(secretStoreProvider
+          ? {
+              secretStore: {
+                provider: secretStoreProvider,
+                name: secretStoreName ?? `${secretStoreProvider}-backend`,
+              },
+            }
+          : {}),
+      });
+      const dir = resolveSafeChildPath(ctx.workspacePath, targetPath);
+      for (const [rel, content] of Object.entries(files)) {
+        const abs = path.join(dir, rel);
+        await fs.ensureDir(path.dirname(abs));
+        await fs.writeFile(abs, content, 'utf8');
+      }
+      ctx.logger.info(
+        `Wrote ${Object.keys(files).length} GitOps files for ${
+          ctx.input.name
+        } to ${targetPath}`,
+      );
+      ctx.output('files', Object.keys(files).sort());
+      ctx.output('targetPath', targetPath);
+    },
+  });
+}

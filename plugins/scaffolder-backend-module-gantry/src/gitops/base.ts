@@ -1,0 +1,359 @@
+import type { OverlayOptions } from './options';
+import { WAVE, selectorLabels, serviceNames, wave } from './labels';
+
+export const ANALYSIS_TEMPLATE = (o: OverlayOptions) =>
+  `${o.name}-canary-analysis`;
+
+/** Analysis args: Argo Rollouts fills the pod template hashes of the canary and stable ReplicaSets. */
+export function analysisArgs(o: OverlayOptions) {
+  return [
+    { name: 'service-name', value: o.name },
+    { name: 'namespace', value: o.namespace },
+    { name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } },
+    { name: 'stable-hash', valueFrom: { podTemplateHashValue: 'Stable' } },
+  ];
+}
+
+/** The weights every environment walks through; the overlays set pauses. */
+export const CANARY_WEIGHTS = [5, 25, 50, 75, 100];
+
+export function canarySteps(o: OverlayOptions, pauseMinutes: number) {
+  const steps: object[] = [];
+  for (const weight of CANARY_WEIGHTS) {
+    steps.push({ setWeight: weight });
+    if (weight === 100) break;
+    steps.push({ pause: { duration: `${pauseMinutes}m` } });
+    steps.push({
+      analysis: {
+        templates: [{ templateName: ANALYSIS_TEMPLATE(o) }],
+        args: analysisArgs(o),
+      },
+    });
+  }
+  return steps;
+}
+
+function strategy(o: OverlayOptions) {
+  const { primary, secondary } = serviceNames(o);
+  if (o.strategy === 'blueGreen') {
+    return {
+      blueGreen: {
+        activeService: primary,
+        previewService: secondary,
+        autoPromotionEnabled: true,
+        scaleDownDelaySeconds: 60,
+        prePromotionAnalysis: {
+          templates: [{ templateName: ANALYSIS_TEMPLATE(o) }],
+          args: analysisArgs(o),
+        },
+      },
+    };
+  }
+  return {
+    canary: {
+      stableService: primary,
+      canaryService: secondary,
+      maxUnavailable: 0,
+      maxSurge: '25%',
+      steps: canarySteps(o, o.environments.staging.pauseMinutes),
+    },
+  };
+}
+
+const containerSecurity = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+export function rollout(o: OverlayOptions) {
+  const s = o.environments.staging;
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: o.name, annotations: wave(WAVE.workload) },
+    spec: {
+      replicas: s.replicas,
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: selectorLabels(o) },
+      strategy: strategy(o),
+      template: {
+        metadata: { labels: selectorLabels(o) },
+        spec: {
+          serviceAccountName: o.name,
+          automountServiceAccountToken: false,
+          // Connections drain during the preStop sleep, well inside the grace period.
+          terminationGracePeriodSeconds: 45,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 10001,
+            runAsGroup: 10001,
+            fsGroup: 10001,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: selectorLabels(o) },
+            },
+            {
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: selectorLabels(o) },
+            },
+          ],
+          containers: [
+            {
+              name: o.name,
+              image: `${o.image}:${o.tag}`,
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ name: 'http', containerPort: o.port, protocol: 'TCP' }],
+              envFrom: [
+                { secretRef: { name: `${o.name}-secrets`, optional: true } },
+              ],
+              resources: {
+                requests: { cpu: s.cpuRequest, memory: s.memoryRequest },
+                limits: { cpu: s.cpuLimit, memory: s.memoryLimit },
+              },
+              readinessProbe: {
+                httpGet: { path: '/readyz', port: 'http' },
+                periodSeconds: 5,
+                failureThreshold: 3,
+              },
+              livenessProbe: {
+                httpGet: { path: '/healthz', port: 'http' },
+                initialDelaySeconds: 10,
+                periodSeconds: 10,
+                failureThreshold: 3,
+              },
+              lifecycle: { preStop: { exec: { command: ['sleep', '10'] } } },
+              securityContext: containerSecurity,
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+        },
+      },
+    },
+  };
+}
+
+export function services(o: OverlayOptions) {
+  const { primary, secondary } = serviceNames(o);
+  return [primary, secondary].map(name => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      labels: selectorLabels(o),
+      annotations: wave(WAVE.identity),
+    },
+    spec: {
+      type: 'ClusterIP',
+      selector: selectorLabels(o),
+      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+    },
+  }));
+}
+
+export function serviceAccount(o: OverlayOptions) {
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: o.name, annotations: wave(WAVE.identity) },
+    automountServiceAccountToken: false,
+  };
+}
+
+export function hpa(o: OverlayOptions) {
+  const s = o.environments.staging;
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: o.name, annotations: wave(WAVE.scaling) },
+    spec: {
+      scaleTargetRef: {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Rollout',
+        name: o.name,
+      },
+      minReplicas: s.minReplicas ?? s.replicas,
+      maxReplicas: s.maxReplicas ?? Math.max(s.replicas * 3, 4),
+      metrics: [
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: 70 },
+          },
+        },
+      ],
+    },
+  };
+}
+
+export function pdb(o: OverlayOptions) {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: o.name, annotations: wave(WAVE.scaling) },
+    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(o) } },
+  };
+}
+
+export function networkPolicies(o: OverlayOptions) {
+  const byName = (ns: string) => ({
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
+  });
+  return [
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {
+        name: `${o.name}-default-deny`,
+        annotations: wave(WAVE.secrets),
+      },
+      spec: {
+        podSelector: { matchLabels: selectorLabels(o) },
+        policyTypes: ['Ingress', 'Egress'],
+      },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {
+        name: `${o.name}-allow-ingress`,
+        annotations: wave(WAVE.secrets),
+      },
+      spec: {
+        podSelector: { matchLabels: selectorLabels(o) },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [byName(o.ingressNamespace)],
+            ports: [{ protocol: 'TCP', port: o.port }],
+          },
+          {
+            from: [byName(o.monitoringNamespace)],
+            ports: [{ protocol: 'TCP', port: o.port }],
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {
+        name: `${o.name}-allow-dns`,
+        annotations: wave(WAVE.secrets),
+      },
+      spec: {
+        podSelector: { matchLabels: selectorLabels(o) },
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [
+              {
+                ...byName('kube-system'),
+                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              },
+            ],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ],
+      },
+    },
+  ];
+}
+
+export function serviceMonitor(o: OverlayOptions) {
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: { name: o.name, annotations: wave(WAVE.scaling) },
+    spec: {
+      selector: { matchLabels: selectorLabels(o) },
+      endpoints: [{ port: 'http', path: '/metrics', interval: '30s' }],
+    },
+  };
+}
+
+/**
+ * Error rate < 1 %, p99 latency < 500 ms and per-pod throughput >= 95 % of stable,
+ * canary and stable told apart by their pod template hash.
+ */
+export function analysisTemplate(o: OverlayOptions) {
+  const sel = (hash: string) =>
+    `namespace="{{args.namespace}}",service="{{args.service-name}}",rollouts_pod_template_hash="{{args.${hash}}}"`;
+  const prometheus = (query: string) => ({
+    prometheus: {
+      address: 'http://prometheus-operated.monitoring.svc:9090',
+      query,
+    },
+  });
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: ANALYSIS_TEMPLATE(o), annotations: wave(WAVE.identity) },
+    spec: {
+      args: [
+        { name: 'service-name' },
+        { name: 'namespace' },
+        { name: 'canary-hash' },
+        { name: 'stable-hash' },
+      ],
+      metrics: [
+        {
+          name: 'error-rate',
+          interval: '1m',
+          count: 5,
+          failureLimit: 1,
+          successCondition: 'result[0] < 0.01',
+          provider: prometheus(
+            `sum(rate(http_requests_total{${sel(
+              'canary-hash',
+            )},code=~"5.."}[2m])) / sum(rate(http_requests_total{${sel(
+              'canary-hash',
+            )}}[2m]))`,
+          ),
+        },
+        {
+          name: 'latency-p99',
+          interval: '1m',
+          count: 5,
+          failureLimit: 1,
+          successCondition: 'result[0] < 0.5',
+          provider: prometheus(
+            `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${sel(
+              'canary-hash',
+            )}}[2m])))`,
+          ),
+        },
+        {
+          name: 'throughput-vs-stable',
+          interval: '1m',
+          count: 5,
+          failureLimit: 1,
+          successCondition: 'result[0] >= 0.95',
+          provider: prometheus(
+            `(sum(rate(http_requests_total{${sel(
+              'canary-hash',
+            )}}[2m])) / count(up{${sel(
+              'canary-hash',
+            )}})) / (sum(rate(http_requests_total{${sel(
+              'stable-hash',
+            )}}[2m])) / count(up{${sel('stable-hash')}}))`,
+          ),
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,265 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { generateOverlays } from './generate';
+import { validateTree } from './validate';
+
+const base = {
+  name: 'checkout',
+  namespace: 'shop',
+  image: 'ghcr.io/acme/checkout',
+  tag: '1.4.2',
+  gitopsRepoUrl: 'https://github.com/acme/gitops',
+  gitopsPath: 'services/checkout',
+};
+
+function writeTree(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-gitops-'));
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+/** `kubectl kustomize` (Debian's kubectl) renders the overlay as Argo CD would. */
+function build(dir: string, overlay: string): any[] {
+  const out = execFileSync('kubectl', ['kustomize', path.join(dir, overlay)], {
+    encoding: 'utf8',
+  });
+  return parseAllDocuments(out).map(d => d.toJS());
+}
+const find = (objs: any[], kind: string, name?: string) =>
+  objs.find(o => o.kind === kind && (!name || o.metadata.name === name));
+
+describe('generated GitOps overlays', () => {
+  jest.setTimeout(60_000);
+
+  describe.each(['canary', 'blueGreen'] as const)('%s', strategy => {
+    const dir = writeTree(generateOverlays({ ...base, strategy }));
+
+    it('builds every overlay with kustomize and passes gantry:gitops:validate', async () => {
+      const report = await validateTree(dir, { build: 'kustomize' });
+      expect(report.violations).toEqual([]);
+      expect(report.valid).toBe(true);
+      expect(report.unchecked).toEqual([]);
+      // staging + production overlays (12 objects each) and the Argo CD project with two apps
+      expect(report.checked).toBe(12 * 2 + 3);
+    });
+
+    it('passes validation of the files as they stand too', async () => {
+      const report = await validateTree(dir, { build: 'none' });
+      expect(report.violations).toEqual([]);
+    });
+
+    it('runs production with three replicas, a PDB, restricted pods and its own resources', () => {
+      const prod = build(dir, 'overlays/production');
+      const rollout = find(prod, 'Rollout');
+      expect(rollout.metadata.namespace).toBe('shop');
+      expect(rollout.metadata.labels['gantry.dev/environment']).toBe(
+        'production',
+      );
+      expect(rollout.spec.replicas).toBe(3);
+      const c = rollout.spec.template.spec.containers[0];
+      expect(c.image).toBe('ghcr.io/acme/checkout:1.4.2');
+      expect(c.resources).toEqual({
+        requests: { cpu: '250m', memory: '256Mi' },
+        limits: { cpu: '1', memory: '512Mi' },
+      });
+      expect(c.securityContext).toEqual({
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(c.lifecycle.preStop.exec.command).toEqual(['sleep', '10']);
+      expect(rollout.spec.template.spec.terminationGracePeriodSeconds).toBe(45);
+      expect(
+        rollout.spec.template.spec.topologySpreadConstraints[0].topologyKey,
+      ).toBe('topology.kubernetes.io/zone');
+      expect(find(prod, 'HorizontalPodAutoscaler').spec).toMatchObject({
+        minReplicas: 3,
+        maxReplicas: 12,
+      });
+      expect(
+        find(prod, 'PodDisruptionBudget').spec.selector.matchLabels,
+      ).toEqual({ 'app.kubernetes.io/name': 'checkout' });
+      expect(find(prod, 'ExternalSecret').spec.dataFrom[0].extract.key).toBe(
+        'production/checkout',
+      );
+      expect(
+        find(prod, 'NetworkPolicy', 'checkout-default-deny').spec.policyTypes,
+      ).toEqual(['Ingress', 'Egress']);
+      expect(find(prod, 'ServiceAccount').automountServiceAccountToken).toBe(
+        false,
+      );
+      // sync waves: policies and secrets first, workload, then scaling
+      expect(
+        find(prod, 'ExternalSecret').metadata.annotations[
+          'argocd.argoproj.io/sync-wave'
+        ],
+      ).toBe('-2');
+      expect(rollout.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe(
+        '0',
+      );
+      expect(
+        find(prod, 'HorizontalPodAutoscaler').metadata.annotations[
+          'argocd.argoproj.io/sync-wave'
+        ],
+      ).toBe('1');
+    });
+
+    it('generates an Argo CD Application per environment inside a locked-down AppProject', () => {
+      const apps = build(dir, 'argocd');
+      const project = find(apps, 'AppProject');
+      expect(project.spec.sourceRepos).toEqual([
+        'https://github.com/acme/gitops',
+      ]);
+      expect(project.spec.clusterResourceWhitelist).toEqual([]);
+      expect(project.spec.destinations).toEqual([
+        { server: 'https://kubernetes.default.svc', namespace: 'shop' },
+        { server: 'https://kubernetes.default.svc', namespace: 'shop' },
+      ]);
+      const staging = find(apps, 'Application', 'checkout-staging');
+      const production = find(apps, 'Application', 'checkout-production');
+      expect(staging.spec.source.path).toBe(
+        'services/checkout/overlays/staging',
+      );
+      expect(staging.spec.syncPolicy.automated).toEqual({
+        prune: true,
+        selfHeal: true,
+      });
+      expect(production.spec.syncPolicy.automated).toBeUndefined();
+      expect(production.metadata.labels).toEqual({
+        'app.kubernetes.io/name': 'checkout',
+        'gantry.dev/environment': 'production',
+      });
+    });
+  });
+
+  it('walks canary weights 5, 25, 50, 75, 100 with an analysis at each step; 15 minute pauses in production', () => {
+    const dir = writeTree(generateOverlays(base));
+    const steps = (overlay: string) =>
+      find(build(dir, overlay), 'Rollout').spec.strategy.canary.steps;
+    const prod = steps('overlays/production');
+    expect(
+      prod.filter((s: any) => s.setWeight).map((s: any) => s.setWeight),
+    ).toEqual([5, 25, 50, 75, 100]);
+    expect(
+      prod.filter((s: any) => s.pause).map((s: any) => s.pause.duration),
+    ).toEqual(['15m', '15m', '15m', '15m']);
+    expect(prod.filter((s: any) => s.analysis)).toHaveLength(4);
+    expect(prod[2].analysis.templates).toEqual([
+      { templateName: 'checkout-canary-analysis' },
+    ]);
+    expect(
+      steps('overlays/staging')
+        .filter((s: any) => s.pause)
+        .map((s: any) => s.pause.duration),
+    ).toEqual(['2m', '2m', '2m', '2m']);
+    const rollout = find(build(dir, 'overlays/production'), 'Rollout');
+    expect(rollout.spec.strategy.canary).toMatchObject({
+      maxUnavailable: 0,
+      stableService: 'checkout-stable',
+      canaryService: 'checkout-canary',
+    });
+  });
+
+  it('needs a person to promote blue-green in production, not in staging', () => {
+    const dir = writeTree(
+      generateOverlays({
+        ...base,
+        strategy: 'blueGreen',
+        secretStore: { provider: 'aws', name: 'aws-sm' },
+      }),
+    );
+    const bg = (overlay: string) =>
+      find(build(dir, overlay), 'Rollout').spec.strategy.blueGreen;
+    expect(bg('overlays/production')).toMatchObject({
+      activeService: 'checkout-active',
+      previewService: 'checkout-preview',
+      autoPromotionEnabled: false,
+      prePromotionAnalysis: {
+        templates: [{ templateName: 'checkout-canary-analysis' }],
+      },
+    });
+    expect(bg('overlays/staging').autoPromotionEnabled).toBe(true);
+    const es = find(build(dir, 'overlays/staging'), 'ExternalSecret');
+    expect(es.spec).toMatchObject({
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws-sm' },
+      dataFrom: [{ extract: { key: 'staging/shop/checkout' } }],
+    });
+  });
+
+  it('refuses input a cluster would refuse, naming the field', () => {
+    expect(() => generateOverlays({ ...base, tag: 'latest' })).toThrow(
+      /must not be "latest"/,
+    );
+    expect(() => generateOverlays({ ...base, name: 'Check_Out' })).toThrow(
+      /^Invalid overlay input: name must be a DNS-1123 label/,
+    );
+    expect(() => generateOverlays({ ...base, port: 80 })).toThrow(
+      /at least 1024/,
+    );
+  });
+});
+
+describe('gantry:gitops:validate on a broken tree', () => {
+  it('names file, object and field for each violation and says how to fix it', async () => {
+    const report = await validateTree(
+      path.join(__dirname, '__fixtures__/broken'),
+      { build: 'none' },
+    );
+    expect(report.valid).toBe(false);
+    const byField = Object.fromEntries(
+      report.violations.map(v => [`${v.object} ${v.field}`, v]),
+    );
+    const rollout = 'overlays/production/rollout.yaml';
+    const c = 'spec.template.spec.containers[0]';
+    expect(byField[`Rollout/payments ${c}.image`]).toMatchObject({
+      file: rollout,
+      message:
+        "container 'payments' uses the :latest tag (ghcr.io/acme/payments:latest)",
+      fix: 'Pin a version tag or a digest so every environment runs the same build.',
+    });
+    expect(
+      byField[`Rollout/payments ${c}.securityContext.privileged`].message,
+    ).toBe("container 'payments' is privileged");
+    expect(
+      byField[`Rollout/payments ${c}.securityContext.runAsNonRoot`],
+    ).toBeDefined();
+    expect(
+      byField[`Rollout/payments ${c}.securityContext.capabilities.drop`],
+    ).toBeDefined();
+    expect(
+      byField[`Rollout/payments ${c}.securityContext.readOnlyRootFilesystem`],
+    ).toBeDefined();
+    expect(byField[`Rollout/payments ${c}.resources.limits`].fix).toBe(
+      'Set resources.limits.cpu and resources.limits.memory.',
+    );
+    expect(
+      report.violations
+        .filter(v => v.field === 'spec.strategy.canary.steps[3].setWeight')
+        .map(v => v.message),
+    ).toContain("canary weight 25 does not rise above the previous step's 50");
+    expect(
+      report.violations
+        .filter(v => v.field === 'spec.strategy.canary.steps[3].setWeight')
+        .map(v => v.message),
+    ).toContain('the canary ends at 25 %, not 100 %');
+    expect(byField['Rollout/payments spec.replicas'].message).toBe(
+      'production runs 1 replica(s)',
+    );
+    expect(
+      byField['Rollout/payments spec.template.metadata.labels'].message,
+    ).toBe('no PodDisruptionBudget in production selects these pods');
+    // schema errors, from kubernetes-models
+    expect(byField['Service/payments spec.ports[0].port']).toMatchObject({
+      file: 'overlays/production/service.yaml',
+      message: 'must be integer',
+    });
+  });
+});

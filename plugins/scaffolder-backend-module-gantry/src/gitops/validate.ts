@@ -1,0 +1,223 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { checkPolicies, type Manifest, type Violation } from './policies';
+import { validateSchema } from './schemas';
+
+const run = promisify(execFile);
+export type { Violation } from './policies';
+
+export interface ValidationReport {
+  valid: boolean;
+  /** Objects checked against a schema. */
+  checked: number;
+  /** `apiVersion/kind` of objects no schema is known for (not failed, listed). */
+  unchecked: string[];
+  violations: Violation[];
+}
+
+const KUSTOMIZATION = /(^|\/)kustomization\.ya?ml$/;
+
+/** Every YAML file below `root`, as path relative to root -> content. */
+export function readTree(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const abs = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '.git' && entry.name !== 'node_modules') walk(abs);
+      } else if (/\.ya?ml$/.test(entry.name)) {
+        files[path.relative(root, abs).split(path.sep).join('/')] =
+          fs.readFileSync(abs, 'utf8');
+      }
+    }
+  };
+  walk(root);
+  return files;
+}
+
+const environmentOf = (file: string, obj: any) =>
+  obj?.metadata?.labels?.['gantry.dev/environment'] ??
+  /(^|\/)overlays\/([^/]+)\//.exec(`${file}/`)?.[2];
+
+function parseDocs(file: string, text: string, problems: Violation[]): any[] {
+  const docs = parseAllDocuments(text);
+  const out: any[] = [];
+  for (const d of docs) {
+    if (d.errors.length) {
+      problems.push({
+        file,
+        object: '(document)',
+        field: '',
+        message: `is not valid YAML: ${d.errors[0].message.split('\n')[0]}`,
+        fix: 'Fix the YAML syntax.',
+      });
+      continue;
+    }
+    const obj = d.toJS();
+    if (obj !== null && obj !== undefined) out.push(obj);
+  }
+  return out;
+}
+
+/** Kustomization roots: directories with a kustomization that no other kustomization includes. */
+function kustomizationRoots(files: Record<string, string>): string[] {
+  const dirs = Object.keys(files)
+    .filter(f => KUSTOMIZATION.test(f))
+    .map(f => path.posix.dirname(f));
+  const included = new Set<string>();
+  for (const dir of dirs) {
+    const k =
+      parseAllDocuments(
+        files[`${dir}/kustomization.yaml`] ?? files[`${dir}/kustomization.yml`],
+      )[0]?.toJS() ?? {};
+    for (const r of [
+      ...(k.resources ?? []),
+      ...(k.bases ?? []),
+      ...(k.components ?? []),
+    ]) {
+      included.add(path.posix.normalize(path.posix.join(dir, r)));
+    }
+  }
+  return dirs.filter(d => !included.has(d)).sort();
+}
+
+/**
+ * Validates a GitOps tree: with `build: 'kustomize'` each Kustomization root is built
+ * with `kubectl kustomize` and what it renders is checked; with `build: 'none'` every
+ * manifest file is checked as it stands (kustomizations and patches skipped).
+ */
+export async function validateTree(
+  root: string,
+  opts: { build: 'kustomize' | 'none'; environment?: string; kubectl?: string },
+): Promise<ValidationReport> {
+  const files = readTree(root);
+  const problems: Violation[] = [];
+  const manifests: Manifest[] = [];
+  if (opts.build === 'kustomize') {
+    const roots = kustomizationRoots(files);
+    if (roots.length === 0) {
+      problems.push({
+        file: '.',
+        object: '(tree)',
+        field: '',
+        message: 'has no kustomization.yaml',
+        fix: "Add a kustomization, or validate with build: 'none'.",
+      });
+    }
+    for (const dir of roots) {
+      const label = `${dir} (kustomize build)`;
+      try {
+        const { stdout } = await run(
+          opts.kubectl ?? 'kubectl',
+          ['kustomize', path.join(root, dir)],
+          { timeout: 60_000, maxBuffer: 32 << 20 },
+        );
+        for (const obj of parseDocs(label, stdout, problems)) {
+          manifests.push({
+            file: label,
+            obj,
+            environment: opts.environment ?? environmentOf(`${dir}/`, obj),
+          });
+        }
+      } catch (e: any) {
+        if (e?.code === 'ENOENT') {
+          throw new Error(
+            "kubectl is not installed where the scaffolder runs; install it (its built-in kustomize builds the overlays) or validate with build: 'none'",
+          );
+        }
+        problems.push({
+          file: `${dir}/kustomization.yaml`,
+          object: 'Kustomization',
+          field: '',
+          message: `does not build: ${String(e?.stderr || e?.message)
+            .trim()
+            .split('\n')
+            .pop()}`,
+          fix: 'Fix the kustomization so `kubectl kustomize` builds it.',
+        });
+      }
+    }
+  } else {
+    const patches = new Set<string>();
+    for (const [f, text] of Object.entries(files)) {
+      if (!KUSTOMIZATION.test(f)) continue;
+      const k = parseAllDocuments(text)[0]?.toJS() ?? {};
+      for (const p of [
+        ...(k.patches ?? []),
+        ...(k.patchesStrategicMerge ?? []),
+        ...(k.patchesJson6902 ?? []),
+      ]) {
+        const rel = typeof p === 'string' ? p : p?.path;
+        if (rel)
+          patches.add(
+            path.posix.normalize(path.posix.join(path.posix.dirname(f), rel)),
+          );
+      }
+    }
+    for (const [f, text] of Object.entries(files)) {
+      if (KUSTOMIZATION.test(f) || patches.has(f)) continue;
+      for (const obj of parseDocs(f, text, problems)) {
+        if (Array.isArray(obj) || typeof obj !== 'object') continue;
+        manifests.push({
+          file: f,
+          obj,
+          environment: opts.environment ?? environmentOf(f, obj),
+        });
+      }
+    }
+  }
+
+  let checked = 0;
+  const unchecked = new Set<string>();
+  for (const m of manifests) {
+    const name = `${m.obj.kind ?? '(no kind)'}/${
+      m.obj.metadata?.name ?? '(unnamed)'
+    }`;
+    if (!m.obj.apiVersion || !m.obj.kind) {
+      problems.push({
+        file: m.file,
+        object: name,
+        field: m.obj.apiVersion ? 'kind' : 'apiVersion',
+        message: 'is missing',
+        fix: 'Every manifest needs apiVersion and kind.',
+      });
+      continue;
+    }
+    const errors = validateSchema(m.obj);
+    if (!errors) {
+      unchecked.add(`${m.obj.apiVersion}/${m.obj.kind}`);
+      continue;
+    }
+    checked += 1;
+    for (const err of errors) {
+      problems.push({
+        file: m.file,
+        object: name,
+        field: err.field,
+        message: err.message,
+        fix: `Correct the field to match the ${m.obj.kind} schema of ${m.obj.apiVersion}.`,
+      });
+    }
+  }
+  problems.push(...checkPolicies(manifests));
+  return {
+    valid: problems.length === 0,
+    checked,
+    unchecked: [...unchecked].sort(),
+    violations: problems,
+  };
+}
+
+export function describeViolations(violations: Violation[]): string {
+  return violations
+    .map(
+      v =>
+        `${v.file}: ${v.object}${v.field ? ` ${v.field}` : ''} ${v.message}. ${
+          v.fix
+        }`,
+    )
+    .join('\n');
+}
