@@ -9,6 +9,7 @@ import { ANNOTATIONS } from '@gantry/plugin-gantry-common';
 export function createCatalogAnnotationsAction() {
   return createTemplateAction({
     id: 'gantry:catalog:annotations',
+    supportsDryRun: true,
     description:
       'Computes the catalog annotations that enable Gantry (Argo CD, Argo Rollouts, canary analysis, SLOs, feature flags, compliance) for a service.',
     examples: [

@@ -1,0 +1,241 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { parse } from 'yaml';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
+import { scaffolderModuleGantry } from './module';
+import { validateTree } from './gitops/validate';
+
+jest.setTimeout(120_000);
+const templatesDir = path.resolve(__dirname, '../../../templates');
+
+/** A template folder as the dry-run API takes it: every file, base64. */
+function directoryContents(dir: string) {
+  const out: Array<{ path: string; base64Content: string }> = [];
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), {
+      withFileTypes: true,
+    })) {
+      const r = path.posix.join(rel, e.name);
+      if (e.isDirectory()) walk(r);
+      else
+        out.push({
+          path: r,
+          base64Content: fs.readFileSync(path.join(dir, r)).toString('base64'),
+        });
+    }
+  };
+  walk('');
+  return out;
+}
+
+function writeOut(contents: Array<{ path: string; base64Content: string }>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-dry-run-'));
+  for (const f of contents) {
+    fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, f.path),
+      Buffer.from(f.base64Content, 'base64'),
+    );
+  }
+  return dir;
+}
+
+describe('templates in a dry run through the real scaffolder backend', () => {
+  let server: any;
+  beforeAll(async () => {
+    ({ server } = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        // the portal's publish actions, as the templates use them (skipped in a dry run)
+        scaffolderGithubModule,
+        scaffolderModuleGantry,
+        mockServices.rootConfig.factory({
+          data: {
+            integrations: {
+              github: [{ host: 'github.com', token: 'not-used-in-a-dry-run' }],
+            },
+          },
+        }),
+        catalogServiceMock.factory({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: { name: 'payment-gateway', namespace: 'default' },
+              spec: {
+                type: 'service',
+                owner: 'group:default/payments',
+                lifecycle: 'production',
+              },
+            },
+          ],
+        }),
+      ],
+    }));
+  });
+
+  async function dryRun(name: string, values: object) {
+    const dir = path.join(templatesDir, name);
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', mockCredentials.user.header())
+      .send({
+        template: parse(
+          fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
+        ),
+        values,
+        secrets: {},
+        directoryContents: directoryContents(dir),
+      });
+    if (res.status !== 200)
+      throw new Error(
+        `dry run failed: ${res.status} ${JSON.stringify(res.body)}`,
+      );
+    return res.body as {
+      log: Array<{
+        body: { message: string; status?: string; stepId?: string };
+      }>;
+      directoryContents: Array<{ path: string; base64Content: string }>;
+      output: any;
+      steps: Array<{ id: string }>;
+    };
+  }
+  const failures = (r: {
+    log: Array<{ body: { status?: string; message: string } }>;
+  }) => r.log.filter(l => l.body.status === 'failed').map(l => l.body.message);
+
+  it('service-onboarding renders the repository with annotations, validated overlays, SLOs and flags', async () => {
+    const r = await dryRun('service-onboarding', {
+      name: 'inventory',
+      description: 'Stock levels',
+      owner: 'group:default/platform',
+      namespace: 'shop',
+      image: 'ghcr.io/acme/inventory',
+      strategy: 'canary',
+      secretStore: 'vault',
+      availabilityObjective: 99.9,
+      repoUrl: 'github.com?owner=acme&repo=inventory',
+    });
+    expect(failures(r)).toEqual([]);
+    const files = r.directoryContents.map(f => f.path).sort();
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'catalog-info.yaml',
+        'slos.yaml',
+        'flags.json',
+        'README.md',
+        'deploy/base/rollout.yaml',
+        'deploy/overlays/production/rollout-patch.yaml',
+        'deploy/argocd/application-production.yaml',
+      ]),
+    );
+    const dir = writeOut(r.directoryContents);
+    const catalogInfo = parse(
+      fs.readFileSync(path.join(dir, 'catalog-info.yaml'), 'utf8'),
+    );
+    expect(catalogInfo.metadata.annotations).toMatchObject({
+      'argocd/app-selector': 'app.kubernetes.io/name=inventory',
+      'backstage.io/kubernetes-id': 'inventory',
+      'gantry.dev/slo-spec': './slos.yaml',
+      'gantry.dev/feature-flags': 'enabled',
+    });
+    expect(catalogInfo.spec.owner).toBe('group:default/platform');
+    const slos = parse(fs.readFileSync(path.join(dir, 'slos.yaml'), 'utf8'));
+    expect(slos).toMatchObject({
+      version: 'prometheus/v1',
+      service: 'inventory',
+      slos: [{ objective: 99.9 }],
+    });
+    expect(slos.slos[0].sli.events.error_query).toContain('[{{.window}}]');
+    expect(
+      JSON.parse(fs.readFileSync(path.join(dir, 'flags.json'), 'utf8')).flags[
+        'inventory-new-feature'
+      ].defaultVariant,
+    ).toBe('off');
+    const app = parse(
+      fs.readFileSync(
+        path.join(dir, 'deploy/argocd/application-production.yaml'),
+        'utf8',
+      ),
+    );
+    expect(app.spec.source).toMatchObject({
+      repoURL: 'https://github.com/acme/inventory',
+      path: 'deploy/overlays/production',
+    });
+    expect(
+      (await validateTree(path.join(dir, 'deploy'), { build: 'kustomize' }))
+        .valid,
+    ).toBe(true);
+  });
+
+  it('add-gitops-overlays renders overlays for an existing component into services/<name>', async () => {
+    const r = await dryRun('add-gitops-overlays', {
+      component: 'component:default/payment-gateway',
+      namespace: 'payments',
+      image: 'ghcr.io/acme/payment-gateway',
+      strategy: 'blueGreen',
+      secretStore: 'aws',
+      gitopsRepoUrl: 'github.com?owner=acme&repo=gitops',
+    });
+    expect(failures(r)).toEqual([]);
+    const dir = writeOut(r.directoryContents);
+    const report = await validateTree(
+      path.join(dir, 'services/payment-gateway'),
+      { build: 'kustomize' },
+    );
+    expect(report).toMatchObject({ valid: true, checked: 27 });
+  });
+
+  it('platform-bootstrap renders an app of apps that builds and validates for both environments', async () => {
+    const r = await dryRun('platform-bootstrap', {
+      gitopsRepoUrl: 'https://github.com/acme/platform-gitops',
+      path: 'platform',
+    });
+    expect(failures(r)).toEqual([]);
+    const dir = writeOut(r.directoryContents);
+    const report = await validateTree(path.join(dir, 'platform'), {
+      build: 'kustomize',
+    });
+    expect(report.violations).toEqual([]);
+    // 1 project + 5 component apps + the root, in each of the two overlays
+    expect(report.checked).toBe(14);
+    const root = parse(
+      fs.readFileSync(
+        path.join(dir, 'platform/overlays/production/root.yaml'),
+        'utf8',
+      ),
+    );
+    expect(root.spec.source).toMatchObject({
+      repoURL: 'https://github.com/acme/platform-gitops',
+      path: 'platform/overlays/production',
+    });
+  });
+
+  it('lists the Gantry actions with their schemas', async () => {
+    const res = await request(server)
+      .get('/api/scaffolder/v2/actions')
+      .set('Authorization', mockCredentials.user.header());
+    const ours = res.body.filter((a: any) => a.id.startsWith('gantry:'));
+    expect(ours.map((a: any) => a.id).sort()).toEqual([
+      'gantry:catalog:annotations',
+      'gantry:gitops:overlays',
+      'gantry:gitops:validate',
+    ]);
+    const overlays = ours.find((a: any) => a.id === 'gantry:gitops:overlays');
+    expect(overlays.schema.input.required).toEqual([
+      'name',
+      'namespace',
+      'image',
+      'gitopsRepoUrl',
+    ]);
+  });
+});
