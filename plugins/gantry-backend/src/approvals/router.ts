@@ -3,6 +3,7 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
+import type { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import {
@@ -13,7 +14,7 @@ import { authorize } from '../http/authorize';
 import type { EntityAccess } from '../http/EntityAccess';
 import { userRefOf } from '../http/principal';
 import { parseBody } from '../http/validate';
-import { VERSION_PATTERN } from '../evidence/router';
+import { versionParam } from '../http/versionParam';
 import type { PromotionService } from './PromotionService';
 
 const requestBody = z.object({
@@ -63,8 +64,7 @@ export function createPromotionsRouter(deps: {
       req,
       gantryPromotionRequestPermission,
     );
-    if (!VERSION_PATTERN.test(req.params.version))
-      throw new InputError(`Invalid release version '${req.params.version}'.`);
+    const version = versionParam(req.params.version);
     const { requestedBy: onBehalfOf, ...body } = parseBody(
       requestBody,
       req.body,
@@ -89,7 +89,7 @@ export function createPromotionsRouter(deps: {
     res.status(201).json(
       await deps.promotions.request({
         entityRef,
-        version: req.params.version,
+        version,
         requestedBy,
         ...body,
       }),
@@ -112,11 +112,11 @@ export function createPromotionsRouter(deps: {
     });
   });
 
-  router.post('/promotions/:id/decision', async (req, res) => {
+  /** The signed-in approver and the request they act on, with the permission checked. */
+  async function approverFor(req: Request) {
     const credentials = await deps.httpAuth.credentials(req, {
       allow: ['user'],
     });
-    const body = parseBody(decisionBody, req.body);
     const p = await deps.promotions.get(idParam(req.params.id));
     await authorize(
       deps.permissions,
@@ -124,33 +124,20 @@ export function createPromotionsRouter(deps: {
       gantryPromotionApprovePermission,
       p.entityRef,
     );
+    return { id: p.id, userRef: credentials.principal.userEntityRef };
+  }
+
+  router.post('/promotions/:id/decision', async (req, res) => {
+    const body = parseBody(decisionBody, req.body);
     res.json(
-      await deps.promotions.decide({
-        id: p.id,
-        userRef: credentials.principal.userEntityRef,
-        ...body,
-      }),
+      await deps.promotions.decide({ ...(await approverFor(req)), ...body }),
     );
   });
 
   router.post('/promotions/:id/review', async (req, res) => {
-    const credentials = await deps.httpAuth.credentials(req, {
-      allow: ['user'],
-    });
     const body = parseBody(reviewBody, req.body);
-    const p = await deps.promotions.get(idParam(req.params.id));
-    await authorize(
-      deps.permissions,
-      credentials,
-      gantryPromotionApprovePermission,
-      p.entityRef,
-    );
     res.json(
-      await deps.promotions.review({
-        id: p.id,
-        userRef: credentials.principal.userEntityRef,
-        ...body,
-      }),
+      await deps.promotions.review({ ...(await approverFor(req)), ...body }),
     );
   });
 

@@ -35,19 +35,7 @@ function builtInPolicies(environments: string[]): ComplianceConfig['policies'] {
   const byEnv = (prod: GateRule[], other: GateRule[]) =>
     Object.fromEntries(environments.map(e => [e, e === last ? prod : other]));
   return {
-    default: byEnv(
-      [
-        'vulnerabilities',
-        'tests',
-        'sbom',
-        'provenance',
-        'secret-scan',
-        'slo-budget',
-        'canary',
-        'approvals',
-      ],
-      ['vulnerabilities', 'tests'],
-    ),
+    default: byEnv(FULL, ['vulnerabilities', 'tests']),
     strict: byEnv(
       FULL,
       FULL.filter(r => r !== 'approvals'),

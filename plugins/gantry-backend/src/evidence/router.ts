@@ -10,9 +10,8 @@ import { z } from 'zod';
 import type { EntityAccess } from '../http/EntityAccess';
 import { actorOf } from '../http/principal';
 import { parseQuery } from '../http/validate';
+import { versionParam } from '../http/versionParam';
 import { MAX_EVIDENCE_BYTES, type EvidenceService } from './EvidenceService';
-
-export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
 
 const uploadQuery = z.object({
   commit: z
@@ -28,15 +27,6 @@ const uploadQuery = z.object({
     })
     .optional(),
 });
-
-function versionParam(version: string): string {
-  if (!VERSION_PATTERN.test(version)) {
-    throw new InputError(
-      `Invalid release version '${version}': use letters, digits, '.', '_', '+' or '-' (at most 128), e.g. 1.4.2 or 2026.11.26-3.`,
-    );
-  }
-  return version;
-}
 
 function formatParam(format: string): EvidenceFormat {
   if (!(EVIDENCE_FORMATS as readonly string[]).includes(format)) {

@@ -4,7 +4,7 @@ import { gantryAllowlistManagePermission } from '@gantry/plugin-gantry-common';
 import type { EntityAccess } from '../http/EntityAccess';
 import { actorOf } from '../http/principal';
 import { parseBody } from '../http/validate';
-import { VERSION_PATTERN } from '../evidence/router';
+import { versionParam } from '../http/versionParam';
 import { InputError } from '@backstage/errors';
 import type { GateService } from './GateService';
 import type { AllowlistService } from './AllowlistService';
@@ -37,16 +37,11 @@ export function createGatesRouter(deps: {
     `${entity}/releases/:version/gates/:environment`,
     async (req, res) => {
       const { entity: e, entityRef } = await deps.access.resolve(req);
-      if (!VERSION_PATTERN.test(req.params.version)) {
-        throw new InputError(
-          `Invalid release version '${req.params.version}'.`,
-        );
-      }
       res.json(
         await deps.gates.evaluate(
           e,
           entityRef,
-          req.params.version,
+          versionParam(req.params.version),
           req.params.environment,
         ),
       );

@@ -33,3 +33,11 @@ export function pathOf(path: Array<string | number>): string {
     return acc ? `${acc}.${p}` : p;
   }, '');
 }
+
+/** A JSON Schema validator's instancePath (`/runs/0/level`) as `runs[0].level`. */
+export function pointerToPath(instancePath: string | undefined): string {
+  return (instancePath ?? '')
+    .replace(/^\//, '')
+    .replace(/\/(\d+)(?=\/|$)/g, '[$1]')
+    .replace(/\//g, '.');
+}

@@ -3,7 +3,11 @@ import type {
   EvidenceSummary,
   VulnerabilityFinding,
 } from '@gantry/plugin-gantry-common';
-import { EvidenceFormatError, parseJson } from './EvidenceFormatError';
+import {
+  EvidenceFormatError,
+  parseJson,
+  pointerToPath,
+} from './EvidenceFormatError';
 import {
   countsHeadline,
   normaliseSeverity,
@@ -60,10 +64,7 @@ export async function parseCycloneDx(bytes: Buffer): Promise<EvidenceSummary> {
       instancePath?: string;
       message?: string;
     };
-    const path = (first?.instancePath ?? '')
-      .replace(/^\//, '')
-      .replace(/\/(\d+)/g, '[$1]')
-      .replace(/\//g, '.');
+    const path = pointerToPath(first?.instancePath);
     throw new EvidenceFormatError(
       'cyclonedx',
       path,

@@ -4,7 +4,11 @@ import type {
   EvidenceSummary,
   VulnerabilityFinding,
 } from '@gantry/plugin-gantry-common';
-import { EvidenceFormatError, parseJson } from './EvidenceFormatError';
+import {
+  EvidenceFormatError,
+  parseJson,
+  pointerToPath,
+} from './EvidenceFormatError';
 import { countsHeadline, summariseFindings } from './vulnerabilities';
 
 // The SARIF 2.1.0 JSON Schema (draft-04), as shipped on npm by Microsoft's SARIF tooling.
@@ -40,10 +44,7 @@ export function parseSarif(bytes: Buffer): EvidenceSummary {
   const json = parseJson('sarif', bytes);
   if (!validate(json)) {
     const e = validate.errors![0];
-    const path = e.instancePath
-      .replace(/^\//, '')
-      .replace(/\/(\d+)/g, '[$1]')
-      .replace(/\//g, '.');
+    const path = pointerToPath(e.instancePath);
     throw new EvidenceFormatError(
       'sarif',
       path,
