@@ -26,6 +26,8 @@ import { EntityAccess } from './http/EntityAccess';
 import { builtInConfigChecks } from './overview/configChecks';
 import { OverviewService } from './overview/OverviewService';
 import { ComplianceReportService } from './report/ComplianceReportService';
+import { RolloutsClient } from './providers/RolloutsClient';
+import { RolloutActionService } from './rollouts/RolloutActionService';
 import { createRouter } from './router';
 
 /**
@@ -129,6 +131,13 @@ export const gantryPlugin = createBackendPlugin({
             gates,
             allowlist: new AllowlistService(allowlistStore, audit),
             promotions,
+            rollouts: new RolloutActionService({
+              client: new RolloutsClient(gantryConfig.kubernetesClusters),
+              gates,
+              audit,
+              environments: gantryConfig.environments,
+              environmentLabel: gantryConfig.environmentLabel,
+            }),
             reports: new ComplianceReportService({
               evidence,
               promotions: promotionStore,

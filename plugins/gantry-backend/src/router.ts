@@ -18,6 +18,8 @@ import { createGatesRouter } from './gates/router';
 import type { EntityAccess } from './http/EntityAccess';
 import type { OverviewService } from './overview/OverviewService';
 import type { ComplianceReportService } from './report/ComplianceReportService';
+import type { RolloutActionService } from './rollouts/RolloutActionService';
+import { createRolloutsRouter } from './rollouts/router';
 import { createReportRouter } from './report/router';
 import { createOverviewRouter } from './overview/router';
 
@@ -33,6 +35,7 @@ export interface RouterDeps {
   allowlist: AllowlistService;
   promotions: PromotionService;
   reports: ComplianceReportService;
+  rollouts: RolloutActionService;
 }
 
 /** Joins the per-domain routers; each validates, authorizes and calls its service. */
@@ -53,5 +56,6 @@ export async function createRouter(deps: RouterDeps): Promise<express.Router> {
   router.use(createGatesRouter(deps));
   router.use(createPromotionsRouter(deps));
   router.use(createReportRouter(deps));
+  router.use(createRolloutsRouter(deps));
   return router;
 }

@@ -39,8 +39,33 @@ export const gantryPromotionApprovePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+const entityAction = (name: string) =>
+  createPermission({
+    name,
+    attributes: { action: 'update' },
+    resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+  });
+
+/** Argo Rollouts actions on an entity's rollouts, each its own permission. */
+export const gantryRolloutPromotePermission = entityAction(
+  'gantry.rollout.promote',
+);
+export const gantryRolloutPromoteFullPermission = entityAction(
+  'gantry.rollout.promote-full',
+);
+export const gantryRolloutAbortPermission = entityAction(
+  'gantry.rollout.abort',
+);
+export const gantryRolloutRetryPermission = entityAction(
+  'gantry.rollout.retry',
+);
+
 /** Every permission Gantry defines, for the permissions registry and policies. */
 export const gantryPermissions = [
+  gantryRolloutPromotePermission,
+  gantryRolloutPromoteFullPermission,
+  gantryRolloutAbortPermission,
+  gantryRolloutRetryPermission,
   gantryAuditReadPermission,
   gantryEvidenceUploadPermission,
   gantryAllowlistManagePermission,

@@ -5,11 +5,16 @@ export interface GantryConfig {
   environments: string[];
   environmentLabel: string;
   argocdInstances: Array<{ name: string; url: string }>;
-  kubernetesClusters: Array<{ name: string; url: string }>;
+  kubernetesClusters: Array<{
+    name: string;
+    url: string;
+    serviceAccountToken?: string;
+    skipTLSVerify?: boolean;
+  }>;
   prometheusBaseUrl?: string;
 }
 
-/** Reads the `gantry` block of app-config; secrets stay in Config and are read where used. */
+/** Reads the `gantry` block of app-config. */
 export function readGantryConfig(config: Config): GantryConfig {
   const g = config.getOptionalConfig('gantry');
   return {
@@ -28,6 +33,8 @@ export function readGantryConfig(config: Config): GantryConfig {
       g?.getOptionalConfigArray('kubernetes.clusters')?.map(c => ({
         name: c.getString('name'),
         url: c.getString('url'),
+        serviceAccountToken: c.getOptionalString('serviceAccountToken'),
+        skipTLSVerify: c.getOptionalBoolean('skipTLSVerify'),
       })) ?? [],
     prometheusBaseUrl: g?.getOptionalString('prometheus.baseUrl'),
   };

@@ -80,7 +80,9 @@ export function rollout(o: OverlayOptions) {
       selector: { matchLabels: selectorLabels(o) },
       strategy: strategy(o),
       template: {
-        metadata: { labels: selectorLabels(o) },
+        metadata: {
+          labels: { ...selectorLabels(o), 'backstage.io/kubernetes-id': o.name },
+        },
         spec: {
           serviceAccountName: o.name,
           automountServiceAccountToken: false,

@@ -121,6 +121,12 @@ export function baseKustomization(o: OverlayOptions) {
         },
         includeSelectors: false,
       },
+      // what the catalog annotation backstage.io/kubernetes-id finds (the Rollout sets
+      // it on its pods itself: kustomize does not know where a Rollout's template is)
+      {
+        pairs: { 'backstage.io/kubernetes-id': o.name },
+        includeSelectors: false,
+      },
     ],
     resources: [
       'serviceaccount.yaml',

@@ -1,0 +1,178 @@
+import type { Entity } from '@backstage/catalog-model';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { ANNOTATIONS } from '@gantry/plugin-gantry-common';
+import type { AuditService } from '../audit/AuditService';
+import type { GateService } from '../gates/GateService';
+import type { RolloutsClient } from '../providers/RolloutsClient';
+import {
+  rolloutPatches,
+  type RolloutAction,
+  type RolloutObject,
+} from './rolloutPatches';
+
+type Labels = Record<string, string>;
+
+/** The label selector an entity's workloads carry (backstage.io/kubernetes-* annotations). */
+export function entitySelector(entity: Entity): Labels | undefined {
+  const a = entity.metadata.annotations ?? {};
+  const selector = a[ANNOTATIONS.kubernetesLabelSelector];
+  if (selector) {
+    return Object.fromEntries(
+      selector
+        .split(',')
+        .map(pair => pair.split('=').map(s => s.trim()) as [string, string]),
+    );
+  }
+  const id = a[ANNOTATIONS.kubernetesId];
+  return id ? { [ANNOTATIONS.kubernetesId]: id } : undefined;
+}
+
+const labelsOf = (r: any): Labels => ({
+  ...(r.spec?.template?.metadata?.labels ?? {}),
+  ...(r.metadata?.labels ?? {}),
+});
+
+/** The release a Rollout runs: app.kubernetes.io/version, else the first container's image tag. */
+export function releaseOf(r: any): string | undefined {
+  const labels = labelsOf(r);
+  if (labels['app.kubernetes.io/version'])
+    return labels['app.kubernetes.io/version'];
+  const image: string | undefined =
+    r.spec?.template?.spec?.containers?.[0]?.image;
+  const tag = image?.split('@')[0].split('/').pop()?.split(':')[1];
+  return tag;
+}
+
+/**
+ * Promote, promote fully, abort or retry an entity's Rollout, with the patches the Argo
+ * Rollouts CLI sends. Promotions into the last environment (production) must pass the
+ * release's quality gate, approvals included; aborts and retries never wait.
+ */
+export class RolloutActionService {
+  constructor(
+    private readonly deps: {
+      client: RolloutsClient;
+      gates: GateService;
+      audit: AuditService;
+      environments: string[];
+      environmentLabel: string;
+    },
+  ) {}
+
+  async act(input: {
+    entity: Entity;
+    entityRef: string;
+    cluster: string;
+    namespace: string;
+    name: string;
+    action: RolloutAction;
+    actor: string;
+  }): Promise<{
+    action: RolloutAction;
+    patches: number;
+    environment?: string;
+  }> {
+    const selector = entitySelector(input.entity);
+    if (!selector) {
+      throw new NotAllowedError(
+        `${input.entityRef} has no ${ANNOTATIONS.kubernetesId} or ${ANNOTATIONS.kubernetesLabelSelector} annotation, so none of its rollouts can be acted on.`,
+      );
+    }
+    const rollout: RolloutObject = await this.deps.client.getRollout(
+      input.cluster,
+      input.namespace,
+      input.name,
+    );
+    const labels = labelsOf(rollout);
+    if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) {
+      throw new NotFoundError(
+        `Rollout ${input.namespace}/${input.name} in cluster ${
+          input.cluster
+        } does not belong to ${
+          input.entityRef
+        } (it lacks the labels ${Object.entries(selector)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}).`,
+      );
+    }
+    const environment = labels[this.deps.environmentLabel];
+    const production =
+      this.deps.environments[this.deps.environments.length - 1];
+    if (
+      (input.action === 'promote' || input.action === 'promote-full') &&
+      environment === production
+    ) {
+      await this.assertGate(input.entity, input.entityRef, rollout, production);
+    }
+    const patches = rolloutPatches(input.action, rollout);
+    for (const p of patches) {
+      await this.deps.client.patch(
+        input.cluster,
+        input.namespace,
+        input.name,
+        p,
+      );
+    }
+    await this.deps.audit.record({
+      actor: input.actor,
+      action: `rollout.${input.action}`,
+      entityRef: input.entityRef,
+      details: {
+        cluster: input.cluster,
+        namespace: input.namespace,
+        rollout: input.name,
+        environment: environment ?? null,
+        release: releaseOf(rollout) ?? null,
+        patches: patches.map(p => ({
+          subresource: p.subresource,
+          body: p.body,
+        })),
+      },
+    });
+    return { action: input.action, patches: patches.length, environment };
+  }
+
+  private async assertGate(
+    entity: Entity,
+    entityRef: string,
+    rollout: RolloutObject,
+    environment: string,
+  ) {
+    const version = releaseOf(rollout);
+    if (!version) {
+      throw new ConflictError(
+        `Cannot tell which release Rollout ${rollout.metadata.name} runs (no app.kubernetes.io/version label, no image tag), so its ${environment} quality gate cannot be checked.`,
+      );
+    }
+    let verdict;
+    try {
+      verdict = await this.deps.gates.evaluate(
+        entity,
+        entityRef,
+        version,
+        environment,
+      );
+    } catch (e) {
+      if ((e as Error).name === 'NotFoundError') {
+        throw new ConflictError(
+          `Promotion into ${environment} is blocked: no release ${version} of ${entityRef} is recorded. Upload its evidence first.`,
+        );
+      }
+      throw e;
+    }
+    if (verdict.verdict !== 'pass') {
+      const failing = verdict.rules
+        .filter(r => r.status === 'fail')
+        .map(r => `${r.rule}: ${r.reason}`);
+      throw new ConflictError(
+        `Promotion of ${version} into ${environment} is blocked by its quality gate. ${failing.join(
+          ' ',
+        )}`,
+      );
+    }
+  }
+}
