@@ -27,6 +27,8 @@ import { builtInConfigChecks } from './overview/configChecks';
 import { OverviewService } from './overview/OverviewService';
 import { ComplianceReportService } from './report/ComplianceReportService';
 import { RolloutsClient } from './providers/RolloutsClient';
+import { ArgoCdClient } from './providers/ArgoCdClient';
+import { DeploymentsService } from './deployments/DeploymentsService';
 import { RolloutActionService } from './rollouts/RolloutActionService';
 import { createRouter } from './router';
 
@@ -103,6 +105,9 @@ export const gantryPlugin = createBackendPlugin({
           logger: deps.logger,
         });
         const allowlistStore = new AllowlistStore(db);
+        const rolloutsClient = new RolloutsClient(
+          gantryConfig.kubernetesClusters,
+        );
         const gates = new GateService({
           config: compliance,
           environments: gantryConfig.environments,
@@ -131,8 +136,13 @@ export const gantryPlugin = createBackendPlugin({
             gates,
             allowlist: new AllowlistService(allowlistStore, audit),
             promotions,
+            deployments: new DeploymentsService({
+              argocd: new ArgoCdClient(gantryConfig.argocdInstances),
+              rollouts: rolloutsClient,
+              config: gantryConfig,
+            }),
             rollouts: new RolloutActionService({
-              client: new RolloutsClient(gantryConfig.kubernetesClusters),
+              client: rolloutsClient,
               gates,
               audit,
               environments: gantryConfig.environments,

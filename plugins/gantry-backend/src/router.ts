@@ -19,6 +19,8 @@ import type { EntityAccess } from './http/EntityAccess';
 import type { OverviewService } from './overview/OverviewService';
 import type { ComplianceReportService } from './report/ComplianceReportService';
 import type { RolloutActionService } from './rollouts/RolloutActionService';
+import type { DeploymentsService } from './deployments/DeploymentsService';
+import { createDeploymentsRouter } from './deployments/router';
 import { createRolloutsRouter } from './rollouts/router';
 import { createReportRouter } from './report/router';
 import { createOverviewRouter } from './overview/router';
@@ -36,6 +38,7 @@ export interface RouterDeps {
   promotions: PromotionService;
   reports: ComplianceReportService;
   rollouts: RolloutActionService;
+  deployments: DeploymentsService;
 }
 
 /** Joins the per-domain routers; each validates, authorizes and calls its service. */
@@ -57,5 +60,6 @@ export async function createRouter(deps: RouterDeps): Promise<express.Router> {
   router.use(createPromotionsRouter(deps));
   router.use(createReportRouter(deps));
   router.use(createRolloutsRouter(deps));
+  router.use(createDeploymentsRouter(deps));
   return router;
 }

@@ -8,3 +8,4 @@ export * from './capabilities';
 export * from './api';
 export * from './permissions';
 export * from './compliance';
+export * from './deployments';

@@ -4,7 +4,7 @@ import { DEFAULT_ENVIRONMENT_LABEL } from '@gantry/plugin-gantry-common';
 export interface GantryConfig {
   environments: string[];
   environmentLabel: string;
-  argocdInstances: Array<{ name: string; url: string }>;
+  argocdInstances: Array<{ name: string; url: string; token?: string }>;
   kubernetesClusters: Array<{
     name: string;
     url: string;
@@ -28,6 +28,7 @@ export function readGantryConfig(config: Config): GantryConfig {
       g?.getOptionalConfigArray('argocd.instances')?.map(c => ({
         name: c.getString('name'),
         url: c.getString('url'),
+        token: c.getOptionalString('token'),
       })) ?? [],
     kubernetesClusters:
       g?.getOptionalConfigArray('kubernetes.clusters')?.map(c => ({

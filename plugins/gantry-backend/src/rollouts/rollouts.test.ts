@@ -15,16 +15,24 @@ import { gantryPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
 const K8S = 'https://k8s.test';
-const fixture = (n: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '__fixtures__', n), 'utf8'));
+const fixture = (n: string) =>
+  JSON.parse(fs.readFileSync(path.join(__dirname, '__fixtures__', n), 'utf8'));
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: {
     name: 'checkout',
     namespace: 'default',
-    annotations: { 'backstage.io/kubernetes-id': 'checkout', 'gantry.dev/compliance-policy': 'default' },
+    annotations: {
+      'backstage.io/kubernetes-id': 'checkout',
+      'gantry.dev/compliance-policy': 'default',
+    },
   },
-  spec: { type: 'service', owner: 'group:default/payments', lifecycle: 'production' },
+  spec: {
+    type: 'service',
+    owner: 'group:default/payments',
+    lifecycle: 'production',
+  },
 };
 
 describe('rollout actions', () => {
@@ -38,29 +46,53 @@ describe('rollout actions', () => {
     k8s.use(
       http.all('http://127.0.0.1*', () => passthrough()),
       http.all('http://localhost*', () => passthrough()),
-      http.get(`${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/:name`, ({ params }) => {
-        const file = {
-          checkout: 'rollout-staging-paused-25.json',
-          'checkout-prod': 'rollout-production-paused-25.json',
-          'payment-gateway': 'rollout-other-entity.json',
-        }[params.name as string];
-        return file ? HttpResponse.json(fixture(file)) : HttpResponse.json({ code: 404 }, { status: 404 });
-      }),
-      http.patch(`${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/:name/status`, async ({ request: r, params }) => {
-        patches.push(`${params.name} status ${r.headers.get('content-type')} ${await r.text()}`);
-        return HttpResponse.json({});
-      }),
+      http.get(
+        `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/:name`,
+        ({ params }) => {
+          const file = {
+            checkout: 'rollout-staging-paused-25.json',
+            'checkout-prod': 'rollout-production-paused-25.json',
+            'payment-gateway': 'rollout-other-entity.json',
+          }[params.name as string];
+          return file
+            ? HttpResponse.json(fixture(file))
+            : HttpResponse.json({ code: 404 }, { status: 404 });
+        },
+      ),
+      http.patch(
+        `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/:name/status`,
+        async ({ request: r, params }) => {
+          patches.push(
+            `${params.name} status ${r.headers.get(
+              'content-type',
+            )} ${await r.text()}`,
+          );
+          return HttpResponse.json({});
+        },
+      ),
     );
     ({ server } = await startTestBackend({
       features: [
         gantryPlugin,
         mockServices.rootConfig.factory({
-          data: { gantry: { kubernetes: { clusters: [{ name: 'prod', url: K8S, serviceAccountToken: 't' }] } } },
+          data: {
+            gantry: {
+              kubernetes: {
+                clusters: [
+                  { name: 'prod', url: K8S, serviceAccountToken: 't' },
+                ],
+              },
+            },
+          },
         }),
         mockServices.permissions.mock({
           authorize: async (reqs, opts) =>
             reqs.map(() => ({
-              result: (opts.credentials.principal as any).userEntityRef === 'user:default/mallory' ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+              result:
+                (opts.credentials.principal as any).userEntityRef ===
+                'user:default/mallory'
+                  ? AuthorizeResult.DENY
+                  : AuthorizeResult.ALLOW,
             })) as any,
         }).factory,
         catalogServiceMock.factory({ entities: [entity] }),
@@ -70,27 +102,47 @@ describe('rollout actions', () => {
 
   const act = (rollout: string, action: string, user = 'alice') =>
     request(server)
-      .post(`/api/gantry/entities/default/component/checkout/rollouts/prod/shop/${rollout}/${action}`)
-      .set('Authorization', mockCredentials.user.header(`user:default/${user}`));
+      .post(
+        `/api/gantry/entities/default/component/checkout/rollouts/prod/shop/${rollout}/${action}`,
+      )
+      .set(
+        'Authorization',
+        mockCredentials.user.header(`user:default/${user}`),
+      );
 
   it('promotes a staging canary paused at 25 % by clearing its pause condition, and audits it', async () => {
     const res = await act('checkout', 'promote');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ action: 'promote', patches: 1, environment: 'staging' });
-    expect(patches).toEqual(['checkout status application/merge-patch+json {"status":{"pauseConditions":null}}']);
-    const audit = await request(server).get('/api/gantry/audit/export').set('Authorization', mockCredentials.user.header());
-    expect(JSON.parse(audit.text.trim())).toMatchObject({ action: 'rollout.promote', details: { release: '1.5.0', environment: 'staging' } });
+    expect(res.body).toEqual({
+      action: 'promote',
+      patches: 1,
+      environment: 'staging',
+    });
+    expect(patches).toEqual([
+      'checkout status application/merge-patch+json {"status":{"pauseConditions":null}}',
+    ]);
+    const audit = await request(server)
+      .get('/api/gantry/audit/export')
+      .set('Authorization', mockCredentials.user.header());
+    expect(JSON.parse(audit.text.trim())).toMatchObject({
+      action: 'rollout.promote',
+      details: { release: '1.5.0', environment: 'staging' },
+    });
   });
 
   it('aborts and retries with the CLI patches; each action needs its permission', async () => {
     expect((await act('checkout', 'abort')).status).toBe(200);
-    expect(patches).toEqual(['checkout status application/merge-patch+json {"status":{"abort":true}}']);
+    expect(patches).toEqual([
+      'checkout status application/merge-patch+json {"status":{"abort":true}}',
+    ]);
     const denied = await act('checkout', 'abort', 'mallory');
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toContain("'gantry.rollout.abort'");
     const retry = await act('checkout', 'retry');
     expect(retry.status).toBe(409);
-    expect(retry.body.error.message).toBe('Rollout checkout is not aborted; only an aborted rollout can be retried.');
+    expect(retry.body.error.message).toBe(
+      'Rollout checkout is not aborted; only an aborted rollout can be retried.',
+    );
   });
 
   it('blocks a production promotion until the release passes its gate, and never for an abort', async () => {
@@ -106,9 +158,13 @@ describe('rollout actions', () => {
   it("refuses another entity's rollout and unknown actions", async () => {
     const other = await act('payment-gateway', 'promote');
     expect(other.status).toBe(404);
-    expect(other.body.error.message).toContain('does not belong to component:default/checkout');
+    expect(other.body.error.message).toContain(
+      'does not belong to component:default/checkout',
+    );
     const bad = await act('checkout', 'skip');
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toBe("Unknown rollout action 'skip'. Use one of: promote, promote-full, abort, retry.");
+    expect(bad.body.error.message).toBe(
+      "Unknown rollout action 'skip'. Use one of: promote, promote-full, abort, retry.",
+    );
   });
 });

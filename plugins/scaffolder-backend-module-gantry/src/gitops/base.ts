@@ -81,7 +81,10 @@ export function rollout(o: OverlayOptions) {
       strategy: strategy(o),
       template: {
         metadata: {
-          labels: { ...selectorLabels(o), 'backstage.io/kubernetes-id': o.name },
+          labels: {
+            ...selectorLabels(o),
+            'backstage.io/kubernetes-id': o.name,
+          },
         },
         spec: {
           serviceAccountName: o.name,

@@ -62,8 +62,12 @@ describe('generated GitOps overlays', () => {
         'production',
       );
       expect(rollout.spec.replicas).toBe(3);
-      expect(rollout.metadata.labels['backstage.io/kubernetes-id']).toBe('checkout');
-      expect(rollout.spec.template.metadata.labels['backstage.io/kubernetes-id']).toBe('checkout');
+      expect(rollout.metadata.labels['backstage.io/kubernetes-id']).toBe(
+        'checkout',
+      );
+      expect(
+        rollout.spec.template.metadata.labels['backstage.io/kubernetes-id'],
+      ).toBe('checkout');
       const c = rollout.spec.template.spec.containers[0];
       expect(c.image).toBe('ghcr.io/acme/checkout:1.4.2');
       expect(c.resources).toEqual({

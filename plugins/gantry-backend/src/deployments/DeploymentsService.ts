@@ -1,0 +1,184 @@
+import type { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATIONS,
+  type ApplicationView,
+  type DeploymentsView,
+} from '@gantry/plugin-gantry-common';
+import type { GantryConfig } from '../config/gantryConfig';
+import type { ArgoCdClient } from '../providers/ArgoCdClient';
+import type { RolloutsClient } from '../providers/RolloutsClient';
+import { entitySelector } from '../rollouts/RolloutActionService';
+import { rolloutView } from '../rollouts/rolloutView';
+import { applicationView } from './applicationView';
+
+const selectorString = (labels: Record<string, string>) =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+
+/**
+ * An entity's pipeline: its Argo CD Applications (found by the argocd/* annotations other
+ * Argo CD plugins use) ordered by the promotion order, each with the Argo Rollouts in its
+ * destination namespace and their AnalysisRuns. A source that fails is reported in
+ * `errors` and the rest is still shown.
+ */
+export class DeploymentsService {
+  constructor(
+    private readonly deps: {
+      argocd: ArgoCdClient;
+      rollouts: RolloutsClient;
+      config: GantryConfig;
+    },
+  ) {}
+
+  async forEntity(entity: Entity, entityRef: string): Promise<DeploymentsView> {
+    const { config } = this.deps;
+    const a = entity.metadata.annotations ?? {};
+    const errors: DeploymentsView['errors'] = [];
+    const wanted = (a[ANNOTATIONS.argocdInstanceName] ?? '')
+      .split(',')
+      .map(s => s.trim())
+      .filter(Boolean);
+    const instances = wanted.length
+      ? this.deps.argocd.names().filter(n => wanted.includes(n))
+      : this.deps.argocd.names();
+    const projects = a[ANNOTATIONS.argocdProjectName]
+      ? [a[ANNOTATIONS.argocdProjectName]]
+      : undefined;
+    const appNamespace = a[ANNOTATIONS.argocdAppNamespace];
+
+    const found: Array<{ instance: string; app: any }> = [];
+    await Promise.all(
+      instances.map(async instance => {
+        try {
+          if (a[ANNOTATIONS.argocdAppSelector]) {
+            const apps = await this.deps.argocd.listApplications(instance, {
+              selector: a[ANNOTATIONS.argocdAppSelector],
+              projects,
+              appNamespace,
+            });
+            found.push(...apps.map(app => ({ instance, app })));
+          } else if (a[ANNOTATIONS.argocdAppName]) {
+            found.push({
+              instance,
+              app: await this.deps.argocd.getApplication(
+                instance,
+                a[ANNOTATIONS.argocdAppName],
+                appNamespace,
+              ),
+            });
+          }
+        } catch (e) {
+          // an app named on one instance is usually absent from the others
+          if ((e as Error).name !== 'NotFoundError' || wanted.length) {
+            errors.push({
+              source: `argocd:${instance}`,
+              message: (e as Error).message,
+            });
+          }
+        }
+      }),
+    );
+
+    const selector = entitySelector(entity);
+    const order = (env: string) => {
+      const i = config.environments.indexOf(env);
+      return i < 0 ? config.environments.length : i;
+    };
+    const applications: ApplicationView[] = await Promise.all(
+      found.map(async ({ instance, app }) => {
+        const view = applicationView(instance, app, config.environmentLabel);
+        const [rollouts, commit] = await Promise.all([
+          this.rolloutsFor(view, selector, errors),
+          this.commitOf(instance, app, view, errors),
+        ]);
+        return { ...view, commit, rollouts };
+      }),
+    );
+    applications.sort(
+      (x, y) =>
+        order(x.environment) - order(y.environment) ||
+        x.name.localeCompare(y.name),
+    );
+    return {
+      entityRef,
+      environments: config.environments,
+      configured: {
+        argocd: config.argocdInstances.length > 0,
+        kubernetes: config.kubernetesClusters.length > 0,
+      },
+      applications,
+      errors,
+    };
+  }
+
+  private async commitOf(
+    instance: string,
+    app: any,
+    view: Omit<ApplicationView, 'rollouts'>,
+    errors: DeploymentsView['errors'],
+  ) {
+    const revision = view.revisions[0];
+    if (!revision || view.sources[0]?.chart) return undefined;
+    try {
+      const m = await this.deps.argocd.revisionMetadata(
+        instance,
+        app.metadata.name,
+        revision,
+        app.spec?.sources ? 0 : undefined,
+      );
+      return { author: m.author, date: m.date, message: m.message };
+    } catch (e) {
+      errors.push({
+        source: `argocd:${instance}`,
+        message: (e as Error).message,
+      });
+      return undefined;
+    }
+  }
+
+  /** The cluster an app deploys to: matched by API server URL, else the only configured one. */
+  private clusterFor(
+    view: Omit<ApplicationView, 'rollouts'>,
+  ): string | undefined {
+    const clusters = this.deps.config.kubernetesClusters;
+    const byUrl = clusters.find(
+      c =>
+        c.url.replace(/\/$/, '') ===
+        view.destination.server?.replace(/\/$/, ''),
+    );
+    const byName = clusters.find(c => c.name === view.destination.name);
+    return (
+      byUrl ??
+      byName ??
+      (clusters.length === 1 ? clusters[0] : undefined)
+    )?.name;
+  }
+
+  private async rolloutsFor(
+    view: Omit<ApplicationView, 'rollouts'>,
+    selector: Record<string, string> | undefined,
+    errors: DeploymentsView['errors'],
+  ) {
+    const cluster = this.clusterFor(view);
+    const namespace = view.destination.namespace;
+    if (!selector || !cluster || !namespace) return [];
+    try {
+      const [rollouts, runs] = await Promise.all([
+        this.deps.rollouts.listRollouts(
+          cluster,
+          namespace,
+          selectorString(selector),
+        ),
+        this.deps.rollouts.listAnalysisRuns(cluster, namespace),
+      ]);
+      return rollouts.map(r => rolloutView(cluster, r, runs));
+    } catch (e) {
+      errors.push({
+        source: `kubernetes:${cluster}`,
+        message: (e as Error).message,
+      });
+      return [];
+    }
+  }
+}

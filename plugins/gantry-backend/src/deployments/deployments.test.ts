@@ -1,0 +1,236 @@
+import {
+  mockCredentials,
+  mockServices,
+  registerMswTestHooks,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import fs from 'node:fs';
+import path from 'node:path';
+import { http, HttpResponse, passthrough } from 'msw';
+import { setupServer } from 'msw/node';
+import request from 'supertest';
+import { gantryPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+const ARGO = 'https://argocd.test';
+const K8S = 'https://k8s.test';
+const json = (dir: string, n: string) =>
+  JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', dir, '__fixtures__', n), 'utf8'),
+  );
+const entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'checkout',
+    namespace: 'default',
+    annotations: {
+      'argocd/app-selector': 'app.kubernetes.io/name=checkout',
+      'backstage.io/kubernetes-id': 'checkout',
+    },
+  },
+  spec: {
+    type: 'service',
+    owner: 'group:default/payments',
+    lifecycle: 'production',
+  },
+};
+
+describe('GET deployments', () => {
+  const mocks = setupServer();
+  registerMswTestHooks(mocks);
+  let seen: string[];
+
+  async function start(handlers: Parameters<typeof mocks.use>) {
+    seen = [];
+    mocks.use(
+      http.all('http://127.0.0.1*', () => passthrough()),
+      ...handlers,
+    );
+    const { server } = await startTestBackend({
+      features: [
+        gantryPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            gantry: {
+              argocd: {
+                instances: [{ name: 'main', url: ARGO, token: 'argo-token' }],
+              },
+              kubernetes: {
+                clusters: [
+                  { name: 'prod', url: K8S, serviceAccountToken: 'k8s-token' },
+                ],
+              },
+            },
+          },
+        }),
+        catalogServiceMock.factory({ entities: [entity] }),
+      ],
+    });
+    return request(server)
+      .get('/api/gantry/entities/default/component/checkout/deployments')
+      .set('Authorization', mockCredentials.user.header());
+  }
+
+  const argocd = [
+    http.get(`${ARGO}/api/v1/applications`, ({ request: r }) => {
+      seen.push(`${new URL(r.url).search} ${r.headers.get('authorization')}`);
+      return HttpResponse.json(json('deployments', 'applications.json'));
+    }),
+    http.get(
+      `${ARGO}/api/v1/applications/:name/revisions/:rev/metadata`,
+      ({ params, request: r }) => {
+        seen.push(
+          `metadata ${params.name} ${params.rev} ${new URL(r.url).search}`,
+        );
+        return HttpResponse.json(json('deployments', 'revision-metadata.json'));
+      },
+    ),
+  ];
+  const kubernetes = [
+    http.get(
+      `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts`,
+      ({ request: r }) => {
+        seen.push(
+          `rollouts ${new URL(r.url).searchParams.get('labelSelector')}`,
+        );
+        return HttpResponse.json({
+          items: [json('rollouts', 'rollout-staging-paused-25.json')],
+        });
+      },
+    ),
+    http.get(
+      `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop/analysisruns`,
+      () => HttpResponse.json(json('deployments', 'analysisruns.json')),
+    ),
+  ];
+
+  it('orders apps by environment, reads multi-source apps, and attaches rollouts with their own analysis runs', async () => {
+    const res = await start([...argocd, ...kubernetes]);
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toEqual([]);
+    expect(seen).toContain(
+      '?selector=app.kubernetes.io%2Fname%3Dcheckout Bearer argo-token',
+    );
+    expect(seen).toContain('rollouts backstage.io/kubernetes-id=checkout');
+    const [staging, production] = res.body.applications;
+    expect([staging.name, production.name]).toEqual([
+      'checkout-staging',
+      'checkout-production',
+    ]);
+    expect(staging).toMatchObject({
+      environment: 'staging',
+      syncStatus: 'Synced',
+      healthStatus: 'Healthy',
+      revisions: ['0d6a3b2c9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b'],
+      commit: {
+        author: 'Alice Andersen <alice@acme.example>',
+        message: 'checkout: roll out 1.5.0 (Apple Pay)',
+      },
+      operation: { phase: 'Succeeded', initiatedBy: 'automated' },
+    });
+    expect(production).toMatchObject({
+      environment: 'production',
+      syncStatus: 'OutOfSync',
+      healthStatus: 'Degraded',
+      healthMessage: 'Rollout is aborted: Metric "error-rate" assessed Failed',
+      revisions: ['9f8e7d6c5b4a39281706f5e4d3c2b1a098765432', '7.2.0'],
+      operation: { phase: 'Failed', initiatedBy: 'alice@acme.example' },
+      history: [
+        {
+          id: 2,
+          revisions: ['9f8e7d6c5b4a39281706f5e4d3c2b1a098765432', '7.2.0'],
+        },
+        {
+          id: 1,
+          revisions: ['1111111111111111111111111111111111111111', '7.1.0'],
+        },
+      ],
+    });
+    expect(production.sources.map((s: any) => s.chart ?? s.path)).toEqual([
+      'services/checkout/overlays/production',
+      'checkout-config',
+    ]);
+    // multi-source: the git source's metadata is asked for with its source index
+    expect(seen).toContain(
+      'metadata checkout-production 9f8e7d6c5b4a39281706f5e4d3c2b1a098765432 ?sourceIndex=0',
+    );
+
+    const rollout = staging.rollouts[0];
+    expect(rollout).toMatchObject({
+      cluster: 'prod',
+      phase: 'Paused',
+      strategy: 'canary',
+      currentStepIndex: 4,
+      canaryWeight: 25,
+      paused: true,
+      pauseDuration: '15m',
+      pauseConditions: [
+        { reason: 'CanaryPauseStep', startTime: '2026-11-26T10:05:00Z' },
+      ],
+      aborted: false,
+      fullyPromoted: false,
+      release: '1.5.0',
+    });
+    expect(
+      rollout.steps
+        .filter((s: any) => s.kind === 'setWeight')
+        .map((s: any) => s.weight),
+    ).toEqual([5, 25, 50, 75, 100]);
+    // only the runs owned by this Rollout's UID, newest first
+    expect(
+      rollout.analysisRuns.map((r: any) => [r.name, r.phase, r.stepIndex]),
+    ).toEqual([
+      ['checkout-6f9c7d8b5d-7-5', 'Running', 5],
+      ['checkout-6f9c7d8b5d-7-2', 'Successful', 2],
+    ]);
+    const latency = rollout.analysisRuns[0].metrics.find(
+      (m: any) => m.name === 'latency-p99',
+    );
+    expect(latency).toMatchObject({
+      successCondition: 'result[0] < 0.5',
+      failed: 1,
+    });
+    expect(latency.measurements[1]).toMatchObject({
+      phase: 'Failed',
+      value: '[0.734]',
+    });
+  });
+
+  it('degrades per source: Argo CD down, Kubernetes returning garbage', async () => {
+    const res = await start([
+      http.get(
+        `${ARGO}/api/v1/applications`,
+        () => new HttpResponse('upstream connect error', { status: 503 }),
+      ),
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.applications).toEqual([]);
+    expect(res.body.errors).toEqual([
+      {
+        source: 'argocd:main',
+        message:
+          'Argo CD main answered 503 to /applications?selector=app.kubernetes.io%2Fname%3Dcheckout.',
+      },
+    ]);
+
+    const garbage = await start([
+      ...argocd,
+      http.get(
+        `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts`,
+        () => new HttpResponse('<html>gateway</html>', { status: 502 }),
+      ),
+      http.get(
+        `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop/analysisruns`,
+        () => HttpResponse.json({ items: [] }),
+      ),
+    ]);
+    expect(garbage.body.applications).toHaveLength(2);
+    expect(garbage.body.applications[0].rollouts).toEqual([]);
+    expect(garbage.body.errors.map((e: any) => e.source)).toEqual([
+      'kubernetes:prod',
+      'kubernetes:prod',
+    ]);
+  });
+});

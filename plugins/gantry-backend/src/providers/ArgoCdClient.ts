@@ -1,0 +1,124 @@
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+
+export interface ArgoCdInstance {
+  name: string;
+  url: string;
+  token?: string;
+}
+
+const TIMEOUT_MS = 10_000;
+
+/**
+ * Argo CD's REST API (/api/v1/applications...) on each configured instance, with the
+ * instance's bearer token. Every call is bounded by a timeout, so a hung Argo CD costs
+ * the Delivery tab ten seconds, not a hung request.
+ */
+export class ArgoCdClient {
+  constructor(private readonly instances: ArgoCdInstance[]) {}
+
+  names(): string[] {
+    return this.instances.map(i => i.name);
+  }
+
+  private instance(name: string): ArgoCdInstance {
+    const i = this.instances.find(x => x.name === name);
+    if (!i) {
+      throw new NotFoundError(
+        `No Argo CD instance '${name}' in gantry.argocd.instances (configured: ${
+          this.names().join(', ') || 'none'
+        }).`,
+      );
+    }
+    return i;
+  }
+
+  private async call<T>(
+    name: string,
+    path: string,
+    init?: { method: string; body?: unknown },
+  ): Promise<T> {
+    const i = this.instance(name);
+    let res: Response;
+    try {
+      res = await fetch(`${i.url.replace(/\/$/, '')}/api/v1${path}`, {
+        method: init?.method ?? 'GET',
+        headers: {
+          Accept: 'application/json',
+          ...(i.token ? { Authorization: `Bearer ${i.token}` } : {}),
+          ...(init?.body !== undefined
+            ? { 'Content-Type': 'application/json' }
+            : {}),
+        },
+        body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (e) {
+      throw new ServiceUnavailableError(
+        `Argo CD ${name} did not answer ${path}: ${(e as Error).message}`,
+      );
+    }
+    if (res.status === 404 || res.status === 403) {
+      // Argo CD answers 403 for applications the token may not see, as for missing ones.
+      throw new NotFoundError(
+        `Argo CD ${name} has no application visible at ${path} (${res.status}).`,
+      );
+    }
+    if (!res.ok) {
+      throw new ServiceUnavailableError(
+        `Argo CD ${name} answered ${res.status} to ${path}.`,
+      );
+    }
+    try {
+      return (await res.json()) as T;
+    } catch {
+      throw new ServiceUnavailableError(
+        `Argo CD ${name} answered ${path} with something that is not JSON.`,
+      );
+    }
+  }
+
+  async listApplications(
+    instance: string,
+    q: { selector?: string; projects?: string[]; appNamespace?: string },
+  ) {
+    const params = new URLSearchParams();
+    if (q.selector) params.set('selector', q.selector);
+    for (const p of q.projects ?? []) params.append('projects', p);
+    if (q.appNamespace) params.set('appNamespace', q.appNamespace);
+    const list = await this.call<{ items: any[] | null }>(
+      instance,
+      `/applications?${params}`,
+    );
+    return list.items ?? [];
+  }
+
+  getApplication(
+    instance: string,
+    name: string,
+    appNamespace?: string,
+  ): Promise<any> {
+    const q = appNamespace
+      ? `?appNamespace=${encodeURIComponent(appNamespace)}`
+      : '';
+    return this.call(instance, `/applications/${encodeURIComponent(name)}${q}`);
+  }
+
+  revisionMetadata(
+    instance: string,
+    app: string,
+    revision: string,
+    sourceIndex?: number,
+  ): Promise<{
+    author?: string;
+    date?: string;
+    message?: string;
+  }> {
+    const q = sourceIndex !== undefined ? `?sourceIndex=${sourceIndex}` : '';
+    return this.call(
+      instance,
+      `/applications/${encodeURIComponent(app)}/revisions/${encodeURIComponent(
+        revision,
+      )}/metadata${q}`,
+    );
+  }
+}
