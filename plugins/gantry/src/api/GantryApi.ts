@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   ComplianceReport,
+  DeploymentsView,
   EntityOverview,
   GateVerdict,
   PromotionRequest,
@@ -30,6 +31,12 @@ export interface GantryApi {
     comment?: string,
   ): Promise<PromotionRequest>;
   review(id: string, comment: string): Promise<PromotionRequest>;
+  getDeployments(ref: CompoundEntityRef): Promise<DeploymentsView>;
+  rolloutAction(
+    ref: CompoundEntityRef,
+    rollout: { cluster: string; namespace: string; name: string },
+    action: 'promote' | 'promote-full' | 'abort' | 'retry',
+  ): Promise<{ action: string; patches: number; environment?: string }>;
   getComplianceReport(
     ref: CompoundEntityRef,
     from: string,

@@ -3,6 +3,7 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
   ComplianceReport,
+  DeploymentsView,
   EntityOverview,
   GateVerdict,
   PromotionRequest,
@@ -98,6 +99,23 @@ export class GantryClient implements GantryApi {
       method: 'POST',
       body: { comment },
     });
+  }
+
+  getDeployments(ref: CompoundEntityRef): Promise<DeploymentsView> {
+    return this.call(`${entityPath(ref)}/deployments`);
+  }
+
+  rolloutAction(
+    ref: CompoundEntityRef,
+    rollout: { cluster: string; namespace: string; name: string },
+    action: 'promote' | 'promote-full' | 'abort' | 'retry',
+  ) {
+    return this.call<{ action: string; patches: number; environment?: string }>(
+      `${entityPath(ref)}/rollouts/${e(rollout.cluster)}/${e(
+        rollout.namespace,
+      )}/${e(rollout.name)}/${action}`,
+      { method: 'POST', body: {} },
+    );
   }
 
   getComplianceReport(

@@ -38,6 +38,13 @@ function overviewFor(e: Entity): EntityOverview {
 }
 
 async function render(api: Partial<GantryApi>, e: Entity = entity) {
+  api.getDeployments ??= jest.fn().mockResolvedValue({
+    entityRef: 'component:default/checkout',
+    environments: ['staging', 'production'],
+    configured: { argocd: false, kubernetes: false },
+    applications: [],
+    errors: [],
+  });
   return renderInTestApp(
     <TestApiProvider apis={[[gantryApiRef, api]]}>
       <EntityProvider entity={e}>

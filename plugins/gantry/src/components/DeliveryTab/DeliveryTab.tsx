@@ -10,6 +10,7 @@ import { Button, Grid, Typography } from '@material-ui/core';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { CapabilityCard } from './CapabilityCard';
+import { PipelineSection } from '../Pipeline';
 
 /** The Delivery tab: what Gantry can show for this entity and what it still needs. */
 export function DeliveryTab() {
@@ -53,6 +54,10 @@ export function DeliveryTab() {
       />
     );
   }
+  const deploymentsAnnotated = value.capabilities.some(
+    c =>
+      c.id === 'deployments' && c.missing.every(m => m.kind !== 'annotation'),
+  );
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
@@ -61,6 +66,12 @@ export function DeliveryTab() {
           capabilities ready for {value.title}
         </Typography>
       </Grid>
+      {deploymentsAnnotated && (
+        <Grid item xs={12}>
+          <Typography variant="h6">Pipeline</Typography>
+          <PipelineSection />
+        </Grid>
+      )}
       {value.capabilities.map(c => (
         <Grid item xs={12} md={6} lg={4} key={c.id}>
           <CapabilityCard capability={c} />

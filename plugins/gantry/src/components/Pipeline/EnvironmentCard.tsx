@@ -1,0 +1,154 @@
+import {
+  InfoCard,
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusWarning,
+} from '@backstage/core-components';
+import type {
+  ApplicationView,
+  RolloutView,
+} from '@gantry/plugin-gantry-common';
+import { Box, Chip, Divider, Typography } from '@material-ui/core';
+import { useEffect, useState } from 'react';
+import { AnalysisTable } from './AnalysisTable';
+import { RolloutActions } from './RolloutActions';
+import { RolloutProgress, pauseRemaining } from './RolloutProgress';
+
+function Health({ status }: { status: string }) {
+  if (status === 'Healthy') return <StatusOK>Healthy</StatusOK>;
+  if (status === 'Degraded' || status === 'Missing')
+    return <StatusError>{status}</StatusError>;
+  if (status === 'Suspended' || status === 'Progressing')
+    return <StatusWarning>{status}</StatusWarning>;
+  return <StatusPending>{status}</StatusPending>;
+}
+
+function Countdown({ rollout }: { rollout: RolloutView }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  const left = pauseRemaining(rollout, now);
+  return left ? <> resumes in {left}</> : <> waiting for a person to promote</>;
+}
+
+function Rollout({
+  rollout,
+  onChange,
+}: {
+  rollout: RolloutView;
+  onChange: () => void;
+}) {
+  const latest = rollout.analysisRuns[0];
+  return (
+    <Box mt={2}>
+      <Typography variant="subtitle2">
+        Rollout {rollout.name}: {rollout.phase}
+        {rollout.strategy === 'canary' &&
+          !rollout.fullyPromoted &&
+          ` · ${rollout.canaryWeight ?? 0} % canary`}
+      </Typography>
+      {rollout.message && (
+        <Typography
+          variant="caption"
+          display="block"
+          color={rollout.aborted ? 'error' : 'textSecondary'}
+        >
+          {rollout.message}
+        </Typography>
+      )}
+      {rollout.strategy === 'canary' && <RolloutProgress rollout={rollout} />}
+      {rollout.strategy === 'blueGreen' && (
+        <Typography variant="caption" display="block">
+          active {rollout.activeSelector ?? '-'} · preview{' '}
+          {rollout.previewSelector ?? '-'}
+        </Typography>
+      )}
+      {rollout.paused && (
+        <Typography variant="body2">
+          Paused (
+          {rollout.pauseConditions.map(p => p.reason).join(', ') ||
+            'by a person'}
+          ):
+          <Countdown rollout={rollout} />
+        </Typography>
+      )}
+      <RolloutActions rollout={rollout} onDone={onChange} />
+      {latest && <AnalysisTable run={latest} />}
+    </Box>
+  );
+}
+
+/** One environment of the pipeline: Argo CD sync and health, the revision, and its rollouts. */
+export function EnvironmentCard({
+  app,
+  onChange,
+}: {
+  app: ApplicationView;
+  onChange: () => void;
+}) {
+  return (
+    <InfoCard
+      title={app.environment}
+      subheader={`${app.name} · ${app.instance}`}
+    >
+      <Box
+        display="flex"
+        style={{ gap: 8 }}
+        alignItems="center"
+        flexWrap="wrap"
+      >
+        <Chip
+          size="small"
+          label={app.syncStatus}
+          color={app.syncStatus === 'Synced' ? 'primary' : 'secondary'}
+        />
+        <Health status={app.healthStatus} />
+      </Box>
+      {app.healthMessage && (
+        <Typography variant="caption" display="block">
+          {app.healthMessage}
+        </Typography>
+      )}
+      <Box mt={1}>
+        {app.revisions.map(r => (
+          <Typography key={r} variant="body2" component="div">
+            <code>{r.length === 40 ? r.slice(0, 8) : r}</code>
+          </Typography>
+        ))}
+        {app.commit?.message && (
+          <Typography variant="body2">
+            {app.commit.message}
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              component="span"
+            >
+              {' '}
+              by {app.commit.author}
+            </Typography>
+          </Typography>
+        )}
+        {app.operation && (
+          <Typography
+            variant="caption"
+            display="block"
+            color={app.operation.phase === 'Failed' ? 'error' : 'textSecondary'}
+          >
+            Last sync {app.operation.phase.toLocaleLowerCase('en-US')}
+            {app.operation.initiatedBy ? ` (${app.operation.initiatedBy})` : ''}
+            {app.operation.message ? `: ${app.operation.message}` : ''}
+          </Typography>
+        )}
+      </Box>
+      {app.rollouts.map(r => (
+        <Box key={`${r.cluster}/${r.namespace}/${r.name}`}>
+          <Divider style={{ marginTop: 12 }} />
+          <Rollout rollout={r} onChange={onChange} />
+        </Box>
+      ))}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,237 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import type {
+  DeploymentsView,
+  RolloutView,
+} from '@gantry/plugin-gantry-common';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { gantryApiRef, type GantryApi } from '../../api/GantryApi';
+import { PipelineSection } from './PipelineSection';
+import { pauseRemaining } from './RolloutProgress';
+
+const entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'checkout',
+    namespace: 'default',
+    annotations: { 'argocd/app-name': 'checkout' },
+  },
+};
+const rollout: RolloutView = {
+  cluster: 'prod',
+  namespace: 'shop',
+  name: 'checkout',
+  phase: 'Paused',
+  message: 'CanaryPauseStep',
+  strategy: 'canary',
+  steps: [
+    { index: 0, kind: 'setWeight', weight: 5 },
+    { index: 1, kind: 'pause', duration: '15m' },
+    { index: 2, kind: 'setWeight', weight: 25 },
+    { index: 3, kind: 'pause', duration: '15m' },
+    { index: 4, kind: 'setWeight', weight: 100 },
+  ],
+  currentStepIndex: 3,
+  canaryWeight: 25,
+  paused: true,
+  pauseConditions: [
+    { reason: 'CanaryPauseStep', startTime: '2026-11-26T10:05:00Z' },
+  ],
+  pauseDuration: '15m',
+  aborted: false,
+  fullyPromoted: false,
+  release: '1.5.0',
+  analysisRuns: [
+    {
+      name: 'checkout-6f9c-7-2',
+      phase: 'Running',
+      stepIndex: 2,
+      metrics: [
+        {
+          name: 'latency-p99',
+          phase: 'Running',
+          successCondition: 'result[0] < 0.5',
+          count: 2,
+          successful: 1,
+          failed: 1,
+          inconclusive: 0,
+          error: 0,
+          measurements: [
+            { phase: 'Successful', value: '[0.301]' },
+            { phase: 'Failed', value: '[0.734]' },
+          ],
+        },
+      ],
+    },
+  ],
+};
+const view: DeploymentsView = {
+  entityRef: 'component:default/checkout',
+  environments: ['staging', 'production'],
+  configured: { argocd: true, kubernetes: true },
+  errors: [
+    {
+      source: 'argocd:eu',
+      message: 'Argo CD eu answered 503 to /applications.',
+    },
+  ],
+  applications: [
+    {
+      instance: 'main',
+      name: 'checkout-staging',
+      environment: 'staging',
+      syncStatus: 'Synced',
+      healthStatus: 'Suspended',
+      revisions: ['0d6a3b2c9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b'],
+      sources: [],
+      destination: { namespace: 'shop' },
+      commit: {
+        author: 'Alice Andersen',
+        message: 'checkout: roll out 1.5.0 (Apple Pay)',
+      },
+      history: [],
+      rollouts: [rollout],
+    },
+    {
+      instance: 'main',
+      name: 'checkout-production',
+      environment: 'production',
+      syncStatus: 'OutOfSync',
+      healthStatus: 'Degraded',
+      healthMessage: 'Rollout is aborted',
+      revisions: ['9f8e7d6c5b4a39281706f5e4d3c2b1a098765432', '7.2.0'],
+      sources: [],
+      destination: { namespace: 'shop' },
+      history: [],
+      rollouts: [],
+    },
+  ],
+};
+
+function render(
+  api: Partial<GantryApi>,
+  allow = true,
+  e: typeof entity = entity,
+) {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [gantryApiRef, api],
+        [
+          permissionApiRef,
+          {
+            authorize: async () => ({
+              result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+            }),
+          },
+        ],
+      ]}
+    >
+      <EntityProvider entity={e}>
+        <PipelineSection />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('PipelineSection', () => {
+  it('shows environments in order, the canary at 25 %, measured values beside their conditions, and what failed to load', async () => {
+    await render({ getDeployments: jest.fn().mockResolvedValue(view) });
+    expect(
+      await screen.findByText('checkout: roll out 1.5.0 (Apple Pay)'),
+    ).toBeInTheDocument();
+    const titles = screen
+      .getAllByText(/^(staging|production)$/)
+      .map(e => e.textContent);
+    expect(titles).toEqual(['staging', 'production']);
+    expect(
+      screen.getByText(/Rollout checkout: Paused · 25 % canary/),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('canary at 25 %')).toBeInTheDocument();
+    expect(screen.getByText('result[0] < 0.5')).toBeInTheDocument();
+    expect(screen.getByText('[0.734]')).toBeInTheDocument();
+    expect(screen.getByText('Rollout is aborted')).toBeInTheDocument();
+    expect(
+      screen.getByText(/argocd:eu: Argo CD eu answered 503/),
+    ).toBeInTheDocument();
+  });
+
+  it('promotes after confirmation, and hides actions the policy denies', async () => {
+    const rolloutAction = jest
+      .fn()
+      .mockResolvedValue({ action: 'promote', patches: 1 });
+    const getDeployments = jest.fn().mockResolvedValue(view);
+    await render({ getDeployments, rolloutAction });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Promote' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText(/moves the canary to its next step/),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Promote' }),
+    );
+    expect(rolloutAction).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'checkout' },
+      rollout,
+      'promote',
+    );
+    expect(getDeployments).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows no action buttons without permission', async () => {
+    // another entity: usePermission caches decisions per resource
+    await render({ getDeployments: jest.fn().mockResolvedValue(view) }, false, {
+      ...entity,
+      metadata: { ...entity.metadata, name: 'checkout-denied' },
+    });
+    expect(
+      await screen.findByText('checkout: roll out 1.5.0 (Apple Pay)'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Promote' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Abort' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says how to configure Argo CD when none is', async () => {
+    await render({
+      getDeployments: jest.fn().mockResolvedValue({
+        ...view,
+        configured: { argocd: false, kubernetes: false },
+        applications: [],
+      }),
+    });
+    expect(
+      await screen.findByText('No Argo CD is configured'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the error with a retry', async () => {
+    await render({
+      getDeployments: jest.fn().mockRejectedValue(new Error('backend down')),
+    });
+    expect(
+      await screen.findByText(/Could not load the deployment pipeline/),
+    ).toBeInTheDocument();
+  });
+
+  it('counts down a timed pause', () => {
+    expect(pauseRemaining(rollout, Date.parse('2026-11-26T10:12:30Z'))).toBe(
+      '7:30',
+    );
+    expect(pauseRemaining(rollout, Date.parse('2026-11-26T11:00:00Z'))).toBe(
+      '0:00',
+    );
+    expect(
+      pauseRemaining({ ...rollout, pauseDuration: undefined }, 0),
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,108 @@
+import {
+  CodeSnippet,
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { Box, Button, Grid, Typography } from '@material-ui/core';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { gantryApiRef } from '../../api/GantryApi';
+import { useEntityRef } from '../shared/useEntityRef';
+import { EnvironmentCard } from './EnvironmentCard';
+
+const CONFIG = `gantry:
+  argocd:
+    instances:
+      - name: main
+        url: https://argocd.example.com
+        token: \${ARGOCD_TOKEN}
+  kubernetes:
+    clusters:
+      - name: production
+        url: https://kubernetes.example.com
+        serviceAccountToken: \${K8S_SA_TOKEN}`;
+
+/** The pipeline, environment cards left to right in promotion order. */
+export function PipelineSection() {
+  const api = useApi(gantryApiRef);
+  const ref = useEntityRef();
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.getDeployments(ref),
+    [api, ref],
+  );
+
+  if (loading) return <Progress />;
+  if (error) {
+    return (
+      <>
+        <ResponseErrorPanel
+          error={error}
+          title="Could not load the deployment pipeline"
+        />
+        <Button variant="outlined" onClick={retry} style={{ marginTop: 8 }}>
+          Retry
+        </Button>
+      </>
+    );
+  }
+  if (!value) return null;
+  if (!value.configured.argocd) {
+    return (
+      <EmptyState
+        missing="info"
+        title="No Argo CD is configured"
+        description="Gantry reads deployments from Argo CD and rollouts from the Kubernetes API. Add them to app-config.yaml:"
+        action={
+          <CodeSnippet language="yaml" text={CONFIG} showCopyCodeButton />
+        }
+      />
+    );
+  }
+  return (
+    <>
+      {value.errors.length > 0 && (
+        <WarningPanel
+          severity="warning"
+          title="Part of the pipeline could not be read"
+        >
+          {value.errors.map(e => (
+            <Typography key={`${e.source}${e.message}`} variant="body2">
+              {e.source}: {e.message}
+            </Typography>
+          ))}
+        </WarningPanel>
+      )}
+      {value.applications.length === 0 ? (
+        <EmptyState
+          missing="data"
+          title="No Argo CD application matches this entity"
+          description="Check the argocd/app-name or argocd/app-selector annotation against the applications' names and labels."
+        />
+      ) : (
+        <Box mt={1}>
+          <Grid
+            container
+            spacing={2}
+            wrap="nowrap"
+            style={{ overflowX: 'auto' }}
+          >
+            {value.applications.map(app => (
+              <Grid
+                item
+                xs={12}
+                md={6}
+                lg={4}
+                key={`${app.instance}/${app.name}`}
+                style={{ minWidth: 360 }}
+              >
+                <EnvironmentCard app={app} onChange={retry} />
+              </Grid>
+            ))}
+          </Grid>
+        </Box>
+      )}
+    </>
+  );
+}
