@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { openEntity, signInAsGuest } from './helpers';
 
-test('a component shows its Delivery tab with the Gantry overview', async ({
+test('a component shows its Delivery tab with the Gantry overview and pipeline', async ({
   page,
 }) => {
   await signInAsGuest(page);
@@ -12,17 +12,63 @@ test('a component shows its Delivery tab with the Gantry overview', async ({
   await expect(
     page.getByText(/of 6 delivery capabilities ready for Checkout/),
   ).toBeVisible();
-  // deployments are annotated but the demo has no Argo CD configured yet: the tab says how
+  // annotated, but no Prometheus in the demo: the card says what to configure
   await expect(
-    page.getByText(
-      /No Argo CD instance is configured\. Add gantry\.argocd\.instances/,
-    ),
+    page
+      .getByText(
+        /No Prometheus is configured\. Set gantry\.prometheus\.baseUrl/,
+      )
+      .first(),
   ).toBeVisible();
   await expect(
     page.locator('.MuiCardHeader-title', { hasText: /^Compliance$/ }),
   ).toBeVisible();
 
+  // the pipeline, from the demo Argo CD / Kubernetes fixture server
+  await expect(
+    page.locator('.MuiCardHeader-title', { hasText: /^staging$/ }),
+  ).toBeVisible();
+  await expect(
+    page.locator('.MuiCardHeader-title', { hasText: /^production$/ }),
+  ).toBeVisible();
+  await expect(page.getByText('demo data').first()).toBeVisible();
+  await expect(page.getByText('checkout: 1.5.0 adds Apple Pay')).toBeVisible();
+  await expect(page.getByText('result[0] < 0.01')).toBeVisible();
   await page.screenshot({ path: 'artifacts/delivery-tab.png', fullPage: true });
+});
+
+test('a canary paused at 25 % is promoted from the Delivery tab', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/checkout/delivery');
+  const staging = page.locator('.MuiCard-root', {
+    hasText: 'checkout-staging',
+  });
+  const status = staging.getByText(/Rollout checkout: Paused · \d+ % canary/);
+  await expect(status).toBeVisible();
+  // the demo starts at 25 %; a retried test finds it further on
+  const before = Number(
+    /· (\d+) %/.exec((await status.textContent()) ?? '')![1],
+  );
+  const next = [5, 25, 50, 75, 100].find(w => w > before)!;
+  await staging.getByRole('button', { name: 'Promote', exact: true }).click();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: 'Promote', exact: true })
+    .click();
+  await expect(
+    page.getByText(/Promote: shop-staging\/checkout done\./),
+  ).toBeVisible();
+  await expect(
+    staging.getByText(
+      new RegExp(`Rollout checkout: (Paused · ${next} % canary|Healthy)`),
+    ),
+  ).toBeVisible();
+  await page.screenshot({
+    path: 'artifacts/canary-promoted.png',
+    fullPage: true,
+  });
 });
 
 test('an entity without Gantry annotations has no Delivery tab', async ({

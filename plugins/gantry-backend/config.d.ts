@@ -14,6 +14,8 @@ export interface Config {
         url: string;
         /** @visibility secret */
         token?: string;
+        /** Marks what this instance serves as demo data in the UI. */
+        demo?: boolean;
       }>;
     };
     kubernetes?: {

@@ -9,7 +9,7 @@ export GANTRY_TOKEN="${GANTRY_TOKEN:-gantry-local-demo-token-change-me}"
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 ensure_ports_free() {
-  for port in 3000 7007; do
+  for port in 3000 7007 7008; do
     if port_busy "$port"; then
       echo "gantry: port $port is already in use. Stop whatever listens there (an earlier 'yarn start'?) and run this again." >&2
       exit 1
@@ -26,12 +26,19 @@ yarn_install() {
 start_portal_background() {
   mkdir -p "$PORTAL_DIR"
   ensure_ports_free
+  echo "==> starting the demo Argo CD / Kubernetes fixture server on 127.0.0.1:7008"
+  setsid node "$GANTRY_ROOT/scripts/demo/argo-fixture-server.mjs" 7008 > "$PORTAL_DIR/argo-fixtures.log" 2>&1 < /dev/null &
+  echo $! > "$PORTAL_DIR/fixtures.pid"
   echo "==> starting the portal (log: ${PORTAL_LOG#"$GANTRY_ROOT"/})"
   setsid yarn start > "$PORTAL_LOG" 2>&1 < /dev/null &
   echo $! > "$PORTAL_DIR/portal.pid"
 }
 
 stop_portal() {
+  if [ -f "$PORTAL_DIR/fixtures.pid" ]; then
+    kill -TERM -- "-$(cat "$PORTAL_DIR/fixtures.pid")" 2>/dev/null || true
+    rm -f "$PORTAL_DIR/fixtures.pid"
+  fi
   if [ -f "$PORTAL_DIR/portal.pid" ]; then
     local pid
     pid=$(cat "$PORTAL_DIR/portal.pid")

@@ -63,6 +63,8 @@ export interface RolloutView {
 
 export interface ApplicationView {
   instance: string;
+  /** Served by a demo fixture server, not a real Argo CD. */
+  demo?: boolean;
   name: string;
   project?: string;
   environment: string;

@@ -4,7 +4,12 @@ import { DEFAULT_ENVIRONMENT_LABEL } from '@gantry/plugin-gantry-common';
 export interface GantryConfig {
   environments: string[];
   environmentLabel: string;
-  argocdInstances: Array<{ name: string; url: string; token?: string }>;
+  argocdInstances: Array<{
+    name: string;
+    url: string;
+    token?: string;
+    demo?: boolean;
+  }>;
   kubernetesClusters: Array<{
     name: string;
     url: string;
@@ -29,6 +34,7 @@ export function readGantryConfig(config: Config): GantryConfig {
         name: c.getString('name'),
         url: c.getString('url'),
         token: c.getOptionalString('token'),
+        demo: c.getOptionalBoolean('demo'),
       })) ?? [],
     kubernetesClusters:
       g?.getOptionalConfigArray('kubernetes.clusters')?.map(c => ({

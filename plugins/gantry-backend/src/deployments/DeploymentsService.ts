@@ -87,7 +87,12 @@ export class DeploymentsService {
     };
     const applications: ApplicationView[] = await Promise.all(
       found.map(async ({ instance, app }) => {
-        const view = applicationView(instance, app, config.environmentLabel);
+        const view = {
+          ...applicationView(instance, app, config.environmentLabel),
+          ...(config.argocdInstances.find(i => i.name === instance)?.demo
+            ? { demo: true }
+            : {}),
+        };
         const [rollouts, commit] = await Promise.all([
           this.rolloutsFor(view, selector, errors),
           this.commitOf(instance, app, view, errors),

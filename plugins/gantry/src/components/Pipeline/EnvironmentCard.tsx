@@ -106,6 +106,14 @@ export function EnvironmentCard({
           color={app.syncStatus === 'Synced' ? 'primary' : 'secondary'}
         />
         <Health status={app.healthStatus} />
+        {app.demo && (
+          <Chip
+            size="small"
+            variant="outlined"
+            label="demo data"
+            title="Served by the local demo fixture server, not a real Argo CD"
+          />
+        )}
       </Box>
       {app.healthMessage && (
         <Typography variant="caption" display="block">
