@@ -4,10 +4,10 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
+import { denyOnlyUser } from './__testUtils__/permissions';
 import type { Knex } from 'knex';
 import { gantryPlugin } from './plugin';
 import { createTestDatabases } from './__testUtils__/databases';
@@ -59,16 +59,7 @@ describe.each(databases.eachSupportedId())(
             },
           }),
           // mallory is denied everything by the policy; everyone else is allowed
-          mockServices.permissions.mock({
-            authorize: async (reqs, opts) =>
-              reqs.map(() => ({
-                result:
-                  (opts.credentials.principal as any).userEntityRef ===
-                  'user:default/mallory'
-                    ? AuthorizeResult.DENY
-                    : AuthorizeResult.ALLOW,
-              })) as any,
-          }).factory,
+          denyOnlyUser('user:default/mallory'),
           catalogServiceMock.factory({ entities: complianceEntities }),
           notificationsMock,
         ],

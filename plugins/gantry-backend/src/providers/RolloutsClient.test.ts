@@ -20,25 +20,18 @@ describe('RolloutsClient against the Kubernetes API', () => {
       auth: string | null;
       body: string;
     }> = [];
+    const record = async ({ request }: { request: Request }) => {
+      seen.push({
+        url: new URL(request.url).pathname,
+        type: request.headers.get('content-type'),
+        auth: request.headers.get('authorization'),
+        body: await request.text(),
+      });
+      return HttpResponse.json({ metadata: { name: 'checkout' } });
+    };
     server.use(
-      http.patch(`${API}${path}/status`, async ({ request }) => {
-        seen.push({
-          url: new URL(request.url).pathname,
-          type: request.headers.get('content-type'),
-          auth: request.headers.get('authorization'),
-          body: await request.text(),
-        });
-        return HttpResponse.json({ metadata: { name: 'checkout' } });
-      }),
-      http.patch(`${API}${path}`, async ({ request }) => {
-        seen.push({
-          url: new URL(request.url).pathname,
-          type: request.headers.get('content-type'),
-          auth: request.headers.get('authorization'),
-          body: await request.text(),
-        });
-        return HttpResponse.json({ metadata: { name: 'checkout' } });
-      }),
+      http.patch(`${API}${path}/status`, record),
+      http.patch(`${API}${path}`, record),
     );
     await client.patch('prod', 'shop', 'checkout', {
       subresource: 'status',

@@ -5,12 +5,12 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import { http, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
+import { denyOnlyUser } from '../__testUtils__/permissions';
 import { gantryPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -85,16 +85,8 @@ describe('rollout actions', () => {
             },
           },
         }),
-        mockServices.permissions.mock({
-          authorize: async (reqs, opts) =>
-            reqs.map(() => ({
-              result:
-                (opts.credentials.principal as any).userEntityRef ===
-                'user:default/mallory'
-                  ? AuthorizeResult.DENY
-                  : AuthorizeResult.ALLOW,
-            })) as any,
-        }).factory,
+        // mallory is denied everything by the policy; everyone else is allowed
+        denyOnlyUser('user:default/mallory'),
         catalogServiceMock.factory({ entities: [entity] }),
       ],
     }));

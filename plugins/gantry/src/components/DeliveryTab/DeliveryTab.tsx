@@ -1,13 +1,10 @@
-import {
-  EmptyState,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { EmptyState, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { Button, Grid, Typography } from '@material-ui/core';
+import { Grid, Typography } from '@material-ui/core';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { ErrorWithRetry } from '../shared/ErrorWithRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { CapabilityCard } from './CapabilityCard';
 import { PipelineSection } from '../Pipeline';
@@ -25,15 +22,11 @@ export function DeliveryTab() {
   if (loading) return <Progress />;
   if (error) {
     return (
-      <>
-        <ResponseErrorPanel
-          error={error}
-          title="Could not load the delivery overview"
-        />
-        <Button variant="outlined" onClick={retry} style={{ marginTop: 16 }}>
-          Retry
-        </Button>
-      </>
+      <ErrorWithRetry
+        error={error}
+        title="Could not load the delivery overview"
+        retry={retry}
+      />
     );
   }
   if (!value || value.configuredCount === 0) {

@@ -2,12 +2,12 @@ import {
   CodeSnippet,
   EmptyState,
   Progress,
-  ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { Box, Button, Grid, Typography } from '@material-ui/core';
+import { Box, Grid, Typography } from '@material-ui/core';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { ErrorWithRetry } from '../shared/ErrorWithRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { useEntityRef } from '../shared/useEntityRef';
 import { EnvironmentCard } from './EnvironmentCard';
@@ -36,15 +36,11 @@ export function PipelineSection() {
   if (loading) return <Progress />;
   if (error) {
     return (
-      <>
-        <ResponseErrorPanel
-          error={error}
-          title="Could not load the deployment pipeline"
-        />
-        <Button variant="outlined" onClick={retry} style={{ marginTop: 8 }}>
-          Retry
-        </Button>
-      </>
+      <ErrorWithRetry
+        error={error}
+        title="Could not load the deployment pipeline"
+        retry={retry}
+      />
     );
   }
   if (!value) return null;

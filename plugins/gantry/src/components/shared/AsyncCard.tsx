@@ -1,11 +1,6 @@
-import {
-  EmptyState,
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
-import { Button } from '@material-ui/core';
+import { EmptyState, InfoCard, Progress } from '@backstage/core-components';
 import type { ReactNode } from 'react';
+import { ErrorWithRetry } from './ErrorWithRetry';
 
 /** An InfoCard with the loading, error (with retry) and empty states every Gantry card has. */
 export function AsyncCard<T>(props: {
@@ -25,21 +20,11 @@ export function AsyncCard<T>(props: {
   if (loading) body = <Progress />;
   else if (error) {
     body = (
-      <>
-        <ResponseErrorPanel
-          error={error}
-          title={`Could not load ${props.title.toLocaleLowerCase('en-US')}`}
-        />
-        {props.retry && (
-          <Button
-            variant="outlined"
-            onClick={props.retry}
-            style={{ marginTop: 8 }}
-          >
-            Retry
-          </Button>
-        )}
-      </>
+      <ErrorWithRetry
+        error={error}
+        title={`Could not load ${props.title.toLocaleLowerCase('en-US')}`}
+        retry={props.retry}
+      />
     );
   } else if (value === undefined || (isEmpty && isEmpty(value))) {
     body = (
