@@ -1,4 +1,4 @@
-import { Content, Table, type TableColumn } from '@backstage/core-components';
+import { Content, type TableColumn } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { PromotionRequest } from '@gantry/plugin-gantry-common';
@@ -15,6 +15,7 @@ import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
+import { DenseTable } from '../shared/DenseTable';
 
 type Action = {
   request: PromotionRequest;
@@ -133,16 +134,7 @@ export function ApprovalsPage() {
         }}
       >
         {items => (
-          <Table<PromotionRequest>
-            options={{
-              paging: items.length > 20,
-              search: false,
-              toolbar: false,
-              padding: 'dense',
-            }}
-            columns={columns}
-            data={items}
-          />
+          <DenseTable<PromotionRequest> columns={columns} data={items} />
         )}
       </AsyncCard>
       <Dialog

@@ -1,4 +1,5 @@
-import { Table, type TableColumn } from '@backstage/core-components';
+import type { TableColumn } from '@backstage/core-components';
+import { DenseTable } from '../shared/DenseTable';
 import type {
   EvidenceRecord,
   ReleaseRecord,
@@ -92,16 +93,5 @@ export function EvidenceMatrix({
       ),
     })),
   ];
-  return (
-    <Table<ReleaseRecord>
-      options={{
-        paging: false,
-        search: false,
-        toolbar: false,
-        padding: 'dense',
-      }}
-      columns={columns}
-      data={releases}
-    />
-  );
+  return <DenseTable<ReleaseRecord> columns={columns} data={releases} />;
 }

@@ -1,7 +1,8 @@
-import { Table, type TableColumn } from '@backstage/core-components';
+import type { TableColumn } from '@backstage/core-components';
 import type { PromotionRequest } from '@gantry/plugin-gantry-common';
 import { Chip } from '@material-ui/core';
 import { AsyncCard } from '../shared/AsyncCard';
+import { DenseTable } from '../shared/DenseTable';
 
 const COLOR: Record<string, 'default' | 'primary' | 'secondary'> = {
   approved: 'primary',
@@ -57,18 +58,7 @@ export function PromotionsCard(props: {
           'Request a promotion from the quality gates card, or let your pipeline request one on behalf of whoever started it.',
       }}
     >
-      {items => (
-        <Table<PromotionRequest>
-          options={{
-            paging: items.length > 10,
-            search: false,
-            toolbar: false,
-            padding: 'dense',
-          }}
-          columns={columns}
-          data={items}
-        />
-      )}
+      {items => <DenseTable<PromotionRequest> columns={columns} data={items} />}
     </AsyncCard>
   );
 }

@@ -1,7 +1,6 @@
 import {
   StatusError,
   StatusOK,
-  Table,
   type TableColumn,
 } from '@backstage/core-components';
 import { alertApiRef, fetchApiRef, useApi } from '@backstage/core-plugin-api';
@@ -20,6 +19,7 @@ import { useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
+import { DenseTable } from '../shared/DenseTable';
 import { useEntityRef } from '../shared/useEntityRef';
 
 const PERIODS = [30, 90, 365];
@@ -146,16 +146,7 @@ export function ReportCard() {
     >
       {report => (
         <>
-          <Table<ControlResult>
-            options={{
-              paging: false,
-              search: false,
-              toolbar: false,
-              padding: 'dense',
-            }}
-            columns={columns}
-            data={report.controls}
-          />
+          <DenseTable<ControlResult> columns={columns} data={report.controls} />
           <Typography variant="caption" color="textSecondary">
             {report.changes.length} production change(s) in the period; produced
             at audit record {report.auditHead.seq} (
