@@ -29,6 +29,7 @@ import { ComplianceReportService } from './report/ComplianceReportService';
 import { RolloutsClient } from './providers/RolloutsClient';
 import { ArgoCdClient } from './providers/ArgoCdClient';
 import { DeploymentsService } from './deployments/DeploymentsService';
+import { ArgoCdActionService } from './deployments/ArgoCdActionService';
 import { RolloutActionService } from './rollouts/RolloutActionService';
 import { createRouter } from './router';
 
@@ -108,6 +109,7 @@ export const gantryPlugin = createBackendPlugin({
         const rolloutsClient = new RolloutsClient(
           gantryConfig.kubernetesClusters,
         );
+        const argocdClient = new ArgoCdClient(gantryConfig.argocdInstances);
         const gates = new GateService({
           config: compliance,
           environments: gantryConfig.environments,
@@ -136,8 +138,12 @@ export const gantryPlugin = createBackendPlugin({
             gates,
             allowlist: new AllowlistService(allowlistStore, audit),
             promotions,
+            argocdActions: new ArgoCdActionService({
+              argocd: argocdClient,
+              audit,
+            }),
             deployments: new DeploymentsService({
-              argocd: new ArgoCdClient(gantryConfig.argocdInstances),
+              argocd: argocdClient,
               rollouts: rolloutsClient,
               config: gantryConfig,
             }),

@@ -20,6 +20,7 @@ import type { OverviewService } from './overview/OverviewService';
 import type { ComplianceReportService } from './report/ComplianceReportService';
 import type { RolloutActionService } from './rollouts/RolloutActionService';
 import type { DeploymentsService } from './deployments/DeploymentsService';
+import type { ArgoCdActionService } from './deployments/ArgoCdActionService';
 import { createDeploymentsRouter } from './deployments/router';
 import { createRolloutsRouter } from './rollouts/router';
 import { createReportRouter } from './report/router';
@@ -39,6 +40,7 @@ export interface RouterDeps {
   reports: ComplianceReportService;
   rollouts: RolloutActionService;
   deployments: DeploymentsService;
+  argocdActions: ArgoCdActionService;
 }
 
 /** Joins the per-domain routers; each validates, authorizes and calls its service. */

@@ -60,8 +60,20 @@ export const gantryRolloutRetryPermission = entityAction(
   'gantry.rollout.retry',
 );
 
+/** Argo CD actions on an entity's applications, each its own permission. */
+export const gantryArgoCdSyncPermission = entityAction('gantry.argocd.sync');
+export const gantryArgoCdRefreshPermission = entityAction(
+  'gantry.argocd.refresh',
+);
+export const gantryArgoCdRollbackPermission = entityAction(
+  'gantry.argocd.rollback',
+);
+
 /** Every permission Gantry defines, for the permissions registry and policies. */
 export const gantryPermissions = [
+  gantryArgoCdSyncPermission,
+  gantryArgoCdRefreshPermission,
+  gantryArgoCdRollbackPermission,
   gantryRolloutPromotePermission,
   gantryRolloutPromoteFullPermission,
   gantryRolloutAbortPermission,

@@ -1,18 +1,73 @@
+import { InputError } from '@backstage/errors';
 import Router from 'express-promise-router';
+import {
+  gantryArgoCdRefreshPermission,
+  gantryArgoCdRollbackPermission,
+  gantryArgoCdSyncPermission,
+} from '@gantry/plugin-gantry-common';
+import { z } from 'zod';
 import type { EntityAccess } from '../http/EntityAccess';
+import { actorOf } from '../http/principal';
+import { parseBody } from '../http/validate';
+import type { ArgoCdAction, ArgoCdActionService } from './ArgoCdActionService';
 import type { DeploymentsService } from './DeploymentsService';
+
+const PERMISSIONS = {
+  sync: gantryArgoCdSyncPermission,
+  refresh: gantryArgoCdRefreshPermission,
+  rollback: gantryArgoCdRollbackPermission,
+};
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const actionBody = z.object({ id: z.number().int().nonnegative().optional() });
 
 export function createDeploymentsRouter(deps: {
   access: EntityAccess;
   deployments: DeploymentsService;
+  argocdActions: ArgoCdActionService;
 }) {
   const router = Router();
-  router.get(
-    '/entities/:namespace/:kind/:name/deployments',
+  const entity = '/entities/:namespace/:kind/:name';
+
+  router.get(`${entity}/deployments`, async (req, res) => {
+    const { entity: e, entityRef } = await deps.access.resolve(req);
+    res.json(await deps.deployments.forEntity(e, entityRef));
+  });
+
+  router.post(
+    `${entity}/argocd/:instance/applications/:application/:action`,
     async (req, res) => {
-      const { entity, entityRef } = await deps.access.resolve(req);
-      res.json(await deps.deployments.forEntity(entity, entityRef));
+      const action = req.params.action as ArgoCdAction;
+      const permission = PERMISSIONS[action];
+      if (!permission) {
+        throw new InputError(
+          `Unknown Argo CD action '${
+            req.params.action
+          }'. Use one of: ${Object.keys(PERMISSIONS).join(', ')}.`,
+        );
+      }
+      for (const key of ['instance', 'application'] as const) {
+        if (!NAME.test(req.params[key]))
+          throw new InputError(`Invalid ${key} '${req.params[key]}'.`);
+      }
+      const body = parseBody(actionBody, req.body ?? {});
+      const {
+        credentials,
+        entity: e,
+        entityRef,
+      } = await deps.access.resolve(req, permission);
+      res.json(
+        await deps.argocdActions.act({
+          entity: e,
+          entityRef,
+          instance: req.params.instance,
+          name: req.params.application,
+          action,
+          historyId: body.id,
+          actor: actorOf(credentials),
+        }),
+      );
     },
   );
+
   return router;
 }

@@ -103,6 +103,56 @@ export class ArgoCdClient {
     return this.call(instance, `/applications/${encodeURIComponent(name)}${q}`);
   }
 
+  /** POST /applications/{name}/sync, as the Argo CD UI's plain Sync does. */
+  sync(instance: string, name: string, appNamespace?: string): Promise<any> {
+    return this.call(
+      instance,
+      `/applications/${encodeURIComponent(name)}/sync`,
+      {
+        method: 'POST',
+        body: {
+          prune: false,
+          dryRun: false,
+          ...(appNamespace ? { appNamespace } : {}),
+        },
+      },
+    );
+  }
+
+  /** A normal refresh: Argo CD compares the app with Git again. */
+  refresh(instance: string, name: string, appNamespace?: string): Promise<any> {
+    const q = new URLSearchParams({
+      refresh: 'normal',
+      ...(appNamespace ? { appNamespace } : {}),
+    });
+    return this.call(
+      instance,
+      `/applications/${encodeURIComponent(name)}?${q}`,
+    );
+  }
+
+  /** Roll back to a history id from status.history[].id. */
+  rollback(
+    instance: string,
+    name: string,
+    id: number,
+    appNamespace?: string,
+  ): Promise<any> {
+    return this.call(
+      instance,
+      `/applications/${encodeURIComponent(name)}/rollback`,
+      {
+        method: 'POST',
+        body: {
+          id,
+          prune: false,
+          dryRun: false,
+          ...(appNamespace ? { appNamespace } : {}),
+        },
+      },
+    );
+  }
+
   revisionMetadata(
     instance: string,
     app: string,

@@ -37,6 +37,12 @@ export interface GantryApi {
     rollout: { cluster: string; namespace: string; name: string },
     action: 'promote' | 'promote-full' | 'abort' | 'retry',
   ): Promise<{ action: string; patches: number; environment?: string }>;
+  argocdAction(
+    ref: CompoundEntityRef,
+    app: { instance: string; name: string },
+    action: 'sync' | 'refresh' | 'rollback',
+    historyId?: number,
+  ): Promise<{ action: string; application: string }>;
   getComplianceReport(
     ref: CompoundEntityRef,
     from: string,

@@ -118,6 +118,23 @@ export class GantryClient implements GantryApi {
     );
   }
 
+  argocdAction(
+    ref: CompoundEntityRef,
+    app: { instance: string; name: string },
+    action: 'sync' | 'refresh' | 'rollback',
+    historyId?: number,
+  ) {
+    return this.call<{ action: string; application: string }>(
+      `${entityPath(ref)}/argocd/${e(app.instance)}/applications/${e(
+        app.name,
+      )}/${action}`,
+      {
+        method: 'POST',
+        body: historyId === undefined ? {} : { id: historyId },
+      },
+    );
+  }
+
   getComplianceReport(
     ref: CompoundEntityRef,
     from: string,

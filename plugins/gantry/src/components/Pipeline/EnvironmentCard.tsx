@@ -12,6 +12,7 @@ import type {
 import { Box, Chip, Divider, Typography } from '@material-ui/core';
 import { useEffect, useState } from 'react';
 import { AnalysisTable } from './AnalysisTable';
+import { ArgoCdActions } from './ArgoCdActions';
 import { RolloutActions } from './RolloutActions';
 import { RolloutProgress, pauseRemaining } from './RolloutProgress';
 
@@ -151,6 +152,7 @@ export function EnvironmentCard({
           </Typography>
         )}
       </Box>
+      <ArgoCdActions app={app} onDone={onChange} />
       {app.rollouts.map(r => (
         <Box key={`${r.cluster}/${r.namespace}/${r.name}`}>
           <Divider style={{ marginTop: 12 }} />

@@ -184,6 +184,44 @@ describe('PipelineSection', () => {
     expect(getDeployments).toHaveBeenCalledTimes(2);
   });
 
+  it('rolls an application back to its previous deployment after confirmation', async () => {
+    const argocdAction = jest.fn().mockResolvedValue({});
+    const withHistory = {
+      ...view,
+      applications: [
+        {
+          ...view.applications[1],
+          history: [
+            { id: 2, revisions: ['9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'] },
+            { id: 1, revisions: ['1111111111111111111111111111111111111111'] },
+          ],
+        },
+      ],
+    };
+    await render({
+      getDeployments: jest.fn().mockResolvedValue(withHistory),
+      argocdAction,
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Roll back to #1' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText(
+        /returns checkout-production to deployment #1 \(11111111\)/,
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Confirm' }),
+    );
+    expect(argocdAction).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'checkout' },
+      withHistory.applications[0],
+      'rollback',
+      1,
+    );
+  });
+
   it('shows no action buttons without permission', async () => {
     // another entity: usePermission caches decisions per resource
     await render({ getDeployments: jest.fn().mockResolvedValue(view) }, false, {
@@ -198,6 +236,12 @@ describe('PipelineSection', () => {
     ).not.toBeInTheDocument();
     expect(
       screen.queryByRole('button', { name: 'Abort' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Sync' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Refresh' }),
     ).not.toBeInTheDocument();
   });
 

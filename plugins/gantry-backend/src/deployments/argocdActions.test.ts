@@ -1,0 +1,124 @@
+import {
+  mockCredentials,
+  mockServices,
+  registerMswTestHooks,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import fs from 'node:fs';
+import path from 'node:path';
+import { http, HttpResponse, passthrough } from 'msw';
+import { setupServer } from 'msw/node';
+import request from 'supertest';
+import { gantryPlugin } from '../plugin';
+import { denyOnlyUser } from '../__testUtils__/permissions';
+
+jest.setTimeout(60_000);
+const ARGO = 'https://argocd.test';
+const apps = JSON.parse(
+  fs.readFileSync(
+    path.join(__dirname, '__fixtures__', 'applications.json'),
+    'utf8',
+  ),
+);
+const entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'checkout',
+    namespace: 'default',
+    annotations: { 'argocd/app-selector': 'app.kubernetes.io/name=checkout' },
+  },
+  spec: {
+    type: 'service',
+    owner: 'group:default/payments',
+    lifecycle: 'production',
+  },
+};
+
+describe('Argo CD actions', () => {
+  const argocd = setupServer();
+  registerMswTestHooks(argocd);
+  let seen: string[];
+  let server: any;
+
+  beforeEach(async () => {
+    seen = [];
+    const record = async ({ request: r }: { request: Request }) => {
+      const u = new URL(r.url);
+      seen.push(
+        `${r.method} ${u.pathname}${u.search} ${r.headers.get(
+          'authorization',
+        )} ${r.method === 'GET' ? '' : await r.text()}`.trim(),
+      );
+      return HttpResponse.json(apps.items[1]);
+    };
+    argocd.use(
+      http.all('http://127.0.0.1*', () => passthrough()),
+      http.get(`${ARGO}/api/v1/applications`, () => HttpResponse.json(apps)),
+      http.post(`${ARGO}/api/v1/applications/:name/sync`, record),
+      http.post(`${ARGO}/api/v1/applications/:name/rollback`, record),
+      http.get(`${ARGO}/api/v1/applications/:name`, record),
+    );
+    ({ server } = await startTestBackend({
+      features: [
+        gantryPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            gantry: {
+              argocd: {
+                instances: [{ name: 'main', url: ARGO, token: 't0k' }],
+              },
+            },
+          },
+        }),
+        denyOnlyUser('user:default/mallory'),
+        catalogServiceMock.factory({ entities: [entity] }),
+      ],
+    }));
+  });
+
+  const act = (
+    app: string,
+    action: string,
+    body: object = {},
+    user = 'alice',
+  ) =>
+    request(server)
+      .post(
+        `/api/gantry/entities/default/component/checkout/argocd/main/applications/${app}/${action}`,
+      )
+      .set('Authorization', mockCredentials.user.header(`user:default/${user}`))
+      .send(body);
+
+  it('syncs, refreshes and rolls back with the bodies Argo CD expects', async () => {
+    expect((await act('checkout-staging', 'sync')).status).toBe(200);
+    expect((await act('checkout-staging', 'refresh')).status).toBe(200);
+    expect(
+      (await act('checkout-production', 'rollback', { id: 1 })).body,
+    ).toEqual({ action: 'rollback', application: 'checkout-production' });
+    expect(seen).toEqual([
+      'POST /api/v1/applications/checkout-staging/sync Bearer t0k {"prune":false,"dryRun":false}',
+      'GET /api/v1/applications/checkout-staging?refresh=normal Bearer t0k',
+      'POST /api/v1/applications/checkout-production/rollback Bearer t0k {"id":1,"prune":false,"dryRun":false}',
+    ]);
+  });
+
+  it('needs a history id to roll back, each permission, and an application of this entity', async () => {
+    const noId = await act('checkout-production', 'rollback');
+    expect(noId.status).toBe(400);
+    expect(noId.body.error.message).toContain(
+      'send {"id": <status.history[].id>}',
+    );
+    const denied = await act('checkout-staging', 'sync', {}, 'mallory');
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toContain("'gantry.argocd.sync'");
+    const foreign = await act('payment-gateway-production', 'sync');
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.message).toBe(
+      "Argo CD application payment-gateway-production on main is not one of component:default/checkout's applications.",
+    );
+    expect((await act('checkout-staging', 'delete')).status).toBe(400);
+    expect(seen).toEqual([]);
+  });
+});

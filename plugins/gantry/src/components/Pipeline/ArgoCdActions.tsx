@@ -1,0 +1,136 @@
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  gantryArgoCdRefreshPermission,
+  gantryArgoCdRollbackPermission,
+  gantryArgoCdSyncPermission,
+  type ApplicationView,
+} from '@gantry/plugin-gantry-common';
+import {
+  Box,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Typography,
+} from '@material-ui/core';
+import { useState } from 'react';
+import { gantryApiRef } from '../../api/GantryApi';
+import { useEntityRef } from '../shared/useEntityRef';
+
+type Pending = {
+  action: 'sync' | 'refresh' | 'rollback';
+  historyId?: number;
+  text: string;
+};
+
+/** Sync, refresh and roll back to the previous deployment, each shown only when permitted. */
+export function ArgoCdActions({
+  app,
+  onDone,
+}: {
+  app: ApplicationView;
+  onDone: () => void;
+}) {
+  const api = useApi(gantryApiRef);
+  const alerts = useApi(alertApiRef);
+  const ref = useEntityRef();
+  const resourceRef = stringifyEntityRef(ref);
+  const canSync = usePermission({
+    permission: gantryArgoCdSyncPermission,
+    resourceRef,
+  }).allowed;
+  const canRefresh = usePermission({
+    permission: gantryArgoCdRefreshPermission,
+    resourceRef,
+  }).allowed;
+  const canRollback = usePermission({
+    permission: gantryArgoCdRollbackPermission,
+    resourceRef,
+  }).allowed;
+  const [pending, setPending] = useState<Pending>();
+  const previous = app.history[1];
+
+  const run = async (p: Pending) => {
+    try {
+      await api.argocdAction(ref, app, p.action, p.historyId);
+      alerts.post({
+        message: `${app.name}: ${p.action} requested.`,
+        severity: 'success',
+        display: 'transient',
+      });
+      onDone();
+    } catch (e) {
+      alerts.post({ message: (e as Error).message, severity: 'error' });
+    } finally {
+      setPending(undefined);
+    }
+  };
+
+  if (!canSync && !canRefresh && !(canRollback && previous)) return null;
+  return (
+    <Box display="flex" style={{ gap: 8 }} mt={1} flexWrap="wrap">
+      {canRefresh && (
+        <Button
+          size="small"
+          onClick={() => run({ action: 'refresh', text: '' })}
+        >
+          Refresh
+        </Button>
+      )}
+      {canSync && (
+        <Button
+          size="small"
+          variant="outlined"
+          onClick={() =>
+            setPending({
+              action: 'sync',
+              text: `applies what Git holds for ${app.name} now.`,
+            })
+          }
+        >
+          Sync
+        </Button>
+      )}
+      {canRollback && previous && (
+        <Button
+          size="small"
+          variant="outlined"
+          onClick={() =>
+            setPending({
+              action: 'rollback',
+              historyId: previous.id,
+              text: `returns ${app.name} to deployment #${
+                previous.id
+              } (${previous.revisions
+                .map(r => r.slice(0, 8))
+                .join(', ')}); automated sync stops until someone syncs again.`,
+            })
+          }
+        >
+          Roll back to #{previous.id}
+        </Button>
+      )}
+      <Dialog open={Boolean(pending)} onClose={() => setPending(undefined)}>
+        <DialogTitle>
+          {pending?.action === 'sync' ? 'Sync' : 'Roll back'}?
+        </DialogTitle>
+        <DialogContent>
+          <Typography variant="body2">This {pending?.text}</Typography>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setPending(undefined)}>Cancel</Button>
+          <Button
+            color="primary"
+            variant="contained"
+            onClick={() => pending && run(pending)}
+          >
+            Confirm
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </Box>
+  );
+}
