@@ -1,6 +1,14 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 
+/** A permission on one catalog entity, so policies can decide with isEntityOwner. */
+const entityPermission = (name: string, action: 'create' | 'update') =>
+  createPermission({
+    name,
+    attributes: { action },
+    resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+  });
+
 /** Read the whole audit log: verify the chain and export it. */
 export const gantryAuditReadPermission = createPermission({
   name: 'gantry.audit.read',
@@ -8,65 +16,63 @@ export const gantryAuditReadPermission = createPermission({
 });
 
 /** Upload release evidence (CI) for an entity. */
-export const gantryEvidenceUploadPermission = createPermission({
-  name: 'gantry.evidence.upload',
-  attributes: { action: 'create' },
-  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
-});
+export const gantryEvidenceUploadPermission = entityPermission(
+  'gantry.evidence.upload',
+  'create',
+);
 
 /** Accept a vulnerability for an entity until an expiry date. */
-export const gantryAllowlistManagePermission = createPermission({
-  name: 'gantry.allowlist.manage',
-  attributes: { action: 'update' },
-  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
-});
+export const gantryAllowlistManagePermission = entityPermission(
+  'gantry.allowlist.manage',
+  'update',
+);
 
 /** Ask for a release of an entity to be promoted into an environment that needs approval. */
-export const gantryPromotionRequestPermission = createPermission({
-  name: 'gantry.promotion.request',
-  attributes: { action: 'create' },
-  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
-});
+export const gantryPromotionRequestPermission = entityPermission(
+  'gantry.promotion.request',
+  'create',
+);
 
 /**
  * Approve, reject or review promotion requests of an entity. On top of the policy,
  * Gantry requires catalog membership in the owning (or a configured approver) group
  * and never lets requesters decide their own request.
  */
-export const gantryPromotionApprovePermission = createPermission({
-  name: 'gantry.promotion.approve',
-  attributes: { action: 'update' },
-  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
-});
-
-const entityAction = (name: string) =>
-  createPermission({
-    name,
-    attributes: { action: 'update' },
-    resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
-  });
+export const gantryPromotionApprovePermission = entityPermission(
+  'gantry.promotion.approve',
+  'update',
+);
 
 /** Argo Rollouts actions on an entity's rollouts, each its own permission. */
-export const gantryRolloutPromotePermission = entityAction(
+export const gantryRolloutPromotePermission = entityPermission(
   'gantry.rollout.promote',
+  'update',
 );
-export const gantryRolloutPromoteFullPermission = entityAction(
+export const gantryRolloutPromoteFullPermission = entityPermission(
   'gantry.rollout.promote-full',
+  'update',
 );
-export const gantryRolloutAbortPermission = entityAction(
+export const gantryRolloutAbortPermission = entityPermission(
   'gantry.rollout.abort',
+  'update',
 );
-export const gantryRolloutRetryPermission = entityAction(
+export const gantryRolloutRetryPermission = entityPermission(
   'gantry.rollout.retry',
+  'update',
 );
 
 /** Argo CD actions on an entity's applications, each its own permission. */
-export const gantryArgoCdSyncPermission = entityAction('gantry.argocd.sync');
-export const gantryArgoCdRefreshPermission = entityAction(
-  'gantry.argocd.refresh',
+export const gantryArgoCdSyncPermission = entityPermission(
+  'gantry.argocd.sync',
+  'update',
 );
-export const gantryArgoCdRollbackPermission = entityAction(
+export const gantryArgoCdRefreshPermission = entityPermission(
+  'gantry.argocd.refresh',
+  'update',
+);
+export const gantryArgoCdRollbackPermission = entityPermission(
   'gantry.argocd.rollback',
+  'update',
 );
 
 /** Every permission Gantry defines, for the permissions registry and policies. */

@@ -1,16 +1,13 @@
 import {
   mockCredentials,
-  mockServices,
   registerMswTestHooks,
-  startTestBackend,
 } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs';
 import path from 'node:path';
-import { http, HttpResponse, passthrough } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
-import { gantryPlugin } from '../plugin';
+import { localPassthrough, startGantry } from '../__testUtils__/backend';
 import { denyOnlyUser } from '../__testUtils__/permissions';
 
 jest.setTimeout(60_000);
@@ -54,28 +51,23 @@ describe('Argo CD actions', () => {
       return HttpResponse.json(apps.items[1]);
     };
     argocd.use(
-      http.all('http://127.0.0.1*', () => passthrough()),
+      localPassthrough,
       http.get(`${ARGO}/api/v1/applications`, () => HttpResponse.json(apps)),
       http.post(`${ARGO}/api/v1/applications/:name/sync`, record),
       http.post(`${ARGO}/api/v1/applications/:name/rollback`, record),
       http.get(`${ARGO}/api/v1/applications/:name`, record),
     );
-    ({ server } = await startTestBackend({
-      features: [
-        gantryPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            gantry: {
-              argocd: {
-                instances: [{ name: 'main', url: ARGO, token: 't0k' }],
-              },
-            },
+    server = await startGantry({
+      config: {
+        gantry: {
+          argocd: {
+            instances: [{ name: 'main', url: ARGO, token: 't0k' }],
           },
-        }),
-        denyOnlyUser('user:default/mallory'),
-        catalogServiceMock.factory({ entities: [entity] }),
-      ],
-    }));
+        },
+      },
+      entities: [entity],
+      services: [denyOnlyUser('user:default/mallory')],
+    });
   });
 
   const act = (

@@ -1,16 +1,13 @@
 import {
   mockCredentials,
-  mockServices,
   registerMswTestHooks,
-  startTestBackend,
 } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs';
 import path from 'node:path';
-import { http, HttpResponse, passthrough } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
-import { gantryPlugin } from '../plugin';
+import { localPassthrough, startGantry } from '../__testUtils__/backend';
 
 jest.setTimeout(60_000);
 const ARGO = 'https://argocd.test';
@@ -44,29 +41,21 @@ describe('GET deployments', () => {
 
   async function start(handlers: Parameters<typeof mocks.use>) {
     seen = [];
-    mocks.use(
-      http.all('http://127.0.0.1*', () => passthrough()),
-      ...handlers,
-    );
-    const { server } = await startTestBackend({
-      features: [
-        gantryPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            gantry: {
-              argocd: {
-                instances: [{ name: 'main', url: ARGO, token: 'argo-token' }],
-              },
-              kubernetes: {
-                clusters: [
-                  { name: 'prod', url: K8S, serviceAccountToken: 'k8s-token' },
-                ],
-              },
-            },
+    mocks.use(localPassthrough, ...handlers);
+    const server = await startGantry({
+      config: {
+        gantry: {
+          argocd: {
+            instances: [{ name: 'main', url: ARGO, token: 'argo-token' }],
           },
-        }),
-        catalogServiceMock.factory({ entities: [entity] }),
-      ],
+          kubernetes: {
+            clusters: [
+              { name: 'prod', url: K8S, serviceAccountToken: 'k8s-token' },
+            ],
+          },
+        },
+      },
+      entities: [entity],
     });
     return request(server)
       .get('/api/gantry/entities/default/component/checkout/deployments')

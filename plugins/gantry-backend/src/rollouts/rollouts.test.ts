@@ -1,17 +1,14 @@
 import {
   mockCredentials,
-  mockServices,
   registerMswTestHooks,
-  startTestBackend,
 } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs';
 import path from 'node:path';
-import { http, HttpResponse, passthrough } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { denyOnlyUser } from '../__testUtils__/permissions';
-import { gantryPlugin } from '../plugin';
+import { localPassthrough, startGantry } from '../__testUtils__/backend';
 
 jest.setTimeout(60_000);
 const K8S = 'https://k8s.test';
@@ -44,8 +41,7 @@ describe('rollout actions', () => {
   beforeEach(async () => {
     patches = [];
     k8s.use(
-      http.all('http://127.0.0.1*', () => passthrough()),
-      http.all('http://localhost*', () => passthrough()),
+      localPassthrough,
       http.get(
         `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/:name`,
         ({ params }) => {
@@ -71,25 +67,20 @@ describe('rollout actions', () => {
         },
       ),
     );
-    ({ server } = await startTestBackend({
-      features: [
-        gantryPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            gantry: {
-              kubernetes: {
-                clusters: [
-                  { name: 'prod', url: K8S, serviceAccountToken: 't' },
-                ],
-              },
-            },
+    server = await startGantry({
+      config: {
+        gantry: {
+          kubernetes: {
+            clusters: [{ name: 'prod', url: K8S, serviceAccountToken: 't' }],
           },
-        }),
+        },
+      },
+      entities: [entity],
+      services: [
         // mallory is denied everything by the policy; everyone else is allowed
         denyOnlyUser('user:default/mallory'),
-        catalogServiceMock.factory({ entities: [entity] }),
       ],
-    }));
+    });
   });
 
   const act = (rollout: string, action: string, user = 'alice') =>

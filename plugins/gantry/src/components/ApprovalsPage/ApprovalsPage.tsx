@@ -1,5 +1,5 @@
 import { Content, type TableColumn } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { PromotionRequest } from '@gantry/plugin-gantry-common';
 import {
@@ -15,6 +15,7 @@ import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
+import { useAlertedAction } from '../shared/useEntityActions';
 import { DenseTable } from '../shared/DenseTable';
 
 type Action = {
@@ -25,35 +26,30 @@ type Action = {
 /** What awaits the signed-in user: promotions to approve and emergency changes to review. */
 export function ApprovalsPage() {
   const api = useApi(gantryApiRef);
-  const alerts = useApi(alertApiRef);
   const state = useAsyncRetry(() => api.listAwaitingApprovals(), [api]);
   const [action, setAction] = useState<Action>();
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, run: alerted } = useAlertedAction();
 
   const submit = async () => {
     if (!action) return;
-    setBusy(true);
-    try {
-      const { request, kind } = action;
-      if (kind === 'review') await api.review(request.id, comment);
-      else await api.decide(request.id, kind, comment || undefined);
-      alerts.post({
-        message: `${
-          kind === 'review'
-            ? 'Reviewed'
-            : `${kind === 'approve' ? 'Approved' : 'Rejected'}`
-        } ${request.entityRef} ${request.version} into ${request.environment}.`,
-        severity: 'success',
-        display: 'transient',
-      });
+    const { request, kind } = action;
+    const done = {
+      approve: 'Approved',
+      reject: 'Rejected',
+      review: 'Reviewed',
+    }[kind];
+    const ok = await alerted(
+      () =>
+        kind === 'review'
+          ? api.review(request.id, comment)
+          : api.decide(request.id, kind, comment || undefined),
+      `${done} ${request.entityRef} ${request.version} into ${request.environment}.`,
+    );
+    if (ok) {
       setAction(undefined);
       setComment('');
       state.retry();
-    } catch (e) {
-      alerts.post({ message: (e as Error).message, severity: 'error' });
-    } finally {
-      setBusy(false);
     }
   };
 

@@ -3,7 +3,7 @@ import {
   StatusOK,
   StatusPending,
 } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import type { GateVerdict } from '@gantry/plugin-gantry-common';
 import {
   Box,
@@ -19,6 +19,7 @@ import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
+import { useAlertedAction } from '../shared/useEntityActions';
 import { useEntityRef } from '../shared/useEntityRef';
 
 function RuleStatus({ status }: { status: string }) {
@@ -33,31 +34,25 @@ function RequestPromotion(props: {
   onDone: () => void;
 }) {
   const api = useApi(gantryApiRef);
-  const alerts = useApi(alertApiRef);
   const ref = useEntityRef();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, run: alerted } = useAlertedAction();
   const submit = async () => {
-    setBusy(true);
-    try {
-      await api.requestPromotion(ref, props.version, {
-        environment: props.environment,
-        reason,
-      });
-      alerts.post({
-        message: `Promotion of ${props.version} into ${props.environment} requested; approvers were notified.`,
-        severity: 'success',
-        display: 'transient',
-      });
+    const ok = await alerted(
+      () =>
+        api.requestPromotion(ref, props.version, {
+          environment: props.environment,
+          reason,
+        }),
+      `Promotion of ${props.version} into ${props.environment} requested; approvers were notified.`,
+    );
+    if (ok) {
       setOpen(false);
       props.onDone();
-    } catch (e) {
-      alerts.post({ message: (e as Error).message, severity: 'error' });
-    } finally {
-      setBusy(false);
     }
   };
+
   return (
     <>
       <Button

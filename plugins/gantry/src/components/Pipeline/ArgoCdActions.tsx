@@ -1,6 +1,4 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { usePermission } from '@backstage/plugin-permission-react';
+import { useApi } from '@backstage/core-plugin-api';
 import {
   gantryArgoCdRefreshPermission,
   gantryArgoCdRollbackPermission,
@@ -18,7 +16,17 @@ import {
 } from '@material-ui/core';
 import { useState } from 'react';
 import { gantryApiRef } from '../../api/GantryApi';
+import {
+  useAlertedAction,
+  useEntityPermissions,
+} from '../shared/useEntityActions';
 import { useEntityRef } from '../shared/useEntityRef';
+
+const PERMISSIONS = {
+  sync: gantryArgoCdSyncPermission,
+  refresh: gantryArgoCdRefreshPermission,
+  rollback: gantryArgoCdRollbackPermission,
+};
 
 type Pending = {
   action: 'sync' | 'refresh' | 'rollback';
@@ -35,38 +43,22 @@ export function ArgoCdActions({
   onDone: () => void;
 }) {
   const api = useApi(gantryApiRef);
-  const alerts = useApi(alertApiRef);
   const ref = useEntityRef();
-  const resourceRef = stringifyEntityRef(ref);
-  const canSync = usePermission({
-    permission: gantryArgoCdSyncPermission,
-    resourceRef,
-  }).allowed;
-  const canRefresh = usePermission({
-    permission: gantryArgoCdRefreshPermission,
-    resourceRef,
-  }).allowed;
-  const canRollback = usePermission({
-    permission: gantryArgoCdRollbackPermission,
-    resourceRef,
-  }).allowed;
+  const allowed = useEntityPermissions(PERMISSIONS);
+  const { busy, run: alerted } = useAlertedAction();
   const [pending, setPending] = useState<Pending>();
   const previous = app.history[1];
+  const canSync = allowed.sync;
+  const canRefresh = allowed.refresh;
+  const canRollback = allowed.rollback;
 
   const run = async (p: Pending) => {
-    try {
-      await api.argocdAction(ref, app, p.action, p.historyId);
-      alerts.post({
-        message: `${app.name}: ${p.action} requested.`,
-        severity: 'success',
-        display: 'transient',
-      });
-      onDone();
-    } catch (e) {
-      alerts.post({ message: (e as Error).message, severity: 'error' });
-    } finally {
-      setPending(undefined);
-    }
+    const ok = await alerted(
+      () => api.argocdAction(ref, app, p.action, p.historyId),
+      `${app.name}: ${p.action} requested.`,
+    );
+    setPending(undefined);
+    if (ok) onDone();
   };
 
   if (!canSync && !canRefresh && !(canRollback && previous)) return null;
@@ -125,6 +117,7 @@ export function ArgoCdActions({
           <Button
             color="primary"
             variant="contained"
+            disabled={busy}
             onClick={() => pending && run(pending)}
           >
             Confirm

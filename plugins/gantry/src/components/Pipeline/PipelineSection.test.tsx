@@ -223,7 +223,6 @@ describe('PipelineSection', () => {
   });
 
   it('shows no action buttons without permission', async () => {
-    // another entity: usePermission caches decisions per resource
     await render({ getDeployments: jest.fn().mockResolvedValue(view) }, false, {
       ...entity,
       metadata: { ...entity.metadata, name: 'checkout-denied' },

@@ -1,6 +1,4 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { usePermission } from '@backstage/plugin-permission-react';
+import { useApi } from '@backstage/core-plugin-api';
 import {
   gantryRolloutAbortPermission,
   gantryRolloutPromoteFullPermission,
@@ -19,6 +17,10 @@ import {
 } from '@material-ui/core';
 import { useState } from 'react';
 import { gantryApiRef } from '../../api/GantryApi';
+import {
+  useAlertedAction,
+  useEntityPermissions,
+} from '../shared/useEntityActions';
 import { useEntityRef } from '../shared/useEntityRef';
 
 type Action = 'promote' | 'promote-full' | 'abort' | 'retry';
@@ -35,6 +37,13 @@ const EXPLAIN: Record<Action, string> = {
     'skips the remaining steps and analyses and sends all traffic to the new version.',
   abort: 'sends all traffic back to the stable version.',
   retry: 'starts the aborted rollout again from its first step.',
+};
+
+const PERMISSIONS = {
+  promote: gantryRolloutPromotePermission,
+  'promote-full': gantryRolloutPromoteFullPermission,
+  abort: gantryRolloutAbortPermission,
+  retry: gantryRolloutRetryPermission,
 };
 
 /** Which actions make sense now, as the Argo Rollouts CLI and Argo CD decide it. */
@@ -57,49 +66,21 @@ export function RolloutActions({
   onDone: () => void;
 }) {
   const api = useApi(gantryApiRef);
-  const alerts = useApi(alertApiRef);
   const ref = useEntityRef();
-  const resourceRef = stringifyEntityRef(ref);
-  const allowed: Record<Action, boolean> = {
-    promote: usePermission({
-      permission: gantryRolloutPromotePermission,
-      resourceRef,
-    }).allowed,
-    'promote-full': usePermission({
-      permission: gantryRolloutPromoteFullPermission,
-      resourceRef,
-    }).allowed,
-    abort: usePermission({
-      permission: gantryRolloutAbortPermission,
-      resourceRef,
-    }).allowed,
-    retry: usePermission({
-      permission: gantryRolloutRetryPermission,
-      resourceRef,
-    }).allowed,
-  };
+  const allowed = useEntityPermissions(PERMISSIONS);
+  const { busy, run: alerted } = useAlertedAction();
   const [confirm, setConfirm] = useState<Action>();
-  const [busy, setBusy] = useState(false);
   const actions = available(rollout).filter(a => allowed[a]);
   if (actions.length === 0) return null;
 
   const run = async () => {
     if (!confirm) return;
-    setBusy(true);
-    try {
-      await api.rolloutAction(ref, rollout, confirm);
-      alerts.post({
-        message: `${LABEL[confirm]}: ${rollout.namespace}/${rollout.name} done.`,
-        severity: 'success',
-        display: 'transient',
-      });
-      onDone();
-    } catch (e) {
-      alerts.post({ message: (e as Error).message, severity: 'error' });
-    } finally {
-      setBusy(false);
-      setConfirm(undefined);
-    }
+    const ok = await alerted(
+      () => api.rolloutAction(ref, rollout, confirm),
+      `${LABEL[confirm]}: ${rollout.namespace}/${rollout.name} done.`,
+    );
+    setConfirm(undefined);
+    if (ok) onDone();
   };
 
   return (
