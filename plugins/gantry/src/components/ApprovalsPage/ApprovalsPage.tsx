@@ -10,6 +10,7 @@ import {
   DialogContent,
   DialogTitle,
   TextField,
+  Typography,
 } from '@material-ui/core';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -72,14 +73,17 @@ export function ApprovalsPage() {
             label="emergency: needs review"
           />
         ) : (
-          <Chip
-            size="small"
-            label={`${
-              p.decisions.filter(d => d.decision === 'approve').length
-            } of ${p.requiredApprovals} approvals, expires ${new Date(
-              p.expiresAt,
-            ).toLocaleString()}`}
-          />
+          <>
+            <Chip
+              size="small"
+              label={`${
+                p.decisions.filter(d => d.decision === 'approve').length
+              } of ${p.requiredApprovals} approvals`}
+            />
+            <Typography variant="caption" display="block" color="textSecondary">
+              expires {new Date(p.expiresAt).toLocaleString()}
+            </Typography>
+          </>
         ),
     },
     {
