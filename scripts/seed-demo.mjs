@@ -115,11 +115,114 @@ await call(
   },
 );
 
+// Eight weeks of checkout deployments, as Argo CD and Argo Rollouts notifications would
+// report them, so the history and DORA cards have something to show. Redelivery is a
+// no-op, so seeding twice keeps one row per deployment.
+const DAY = 86_400_000;
+// anchored on midnight UTC so seeding again the same day sends the same events
+const weeksAgo = Math.floor(Date.now() / DAY) * DAY - 56 * DAY;
+let deployments = 0;
+for (let i = 0; i < 40; i++) {
+  const started = weeksAgo + i * 1.4 * DAY;
+  const revision = (0xabc000 + i).toString(16).padStart(40, '0');
+  for (const [env, lag] of [
+    ['staging', 0],
+    ['production', 0.2 * DAY],
+  ]) {
+    const startedAt = new Date(started + lag);
+    const failed = env === 'production' && i % 9 === 4;
+    const aborted = env === 'production' && i % 11 === 3;
+    const labels = {
+      'app.kubernetes.io/name': 'checkout',
+      'gantry.dev/environment': env,
+    };
+    await call('POST', '/api/gantry/deployments/events', {
+      body: {
+        source: 'argocd',
+        instance: 'demo',
+        application: `checkout-${env}`,
+        labels,
+        revision,
+        phase: failed ? 'Failed' : 'Succeeded',
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date(
+          startedAt.getTime() + (90 + (i % 7) * 40) * 1000,
+        ).toISOString(),
+        commitTime: new Date(started - (2 + (i % 5)) * 3_600_000).toISOString(),
+        initiatedBy:
+          i % 6 === 0
+            ? { username: 'alice@example.com', automated: false }
+            : { automated: true },
+      },
+    });
+    if (aborted) {
+      await call('POST', '/api/gantry/deployments/events', {
+        body: {
+          source: 'argo-rollouts',
+          instance: 'demo',
+          event: 'rollout-aborted',
+          application: `checkout-${env}`,
+          labels,
+          rollout: 'checkout',
+          namespace: `shop-${env}`,
+          at: new Date(startedAt.getTime() + 25 * 60_000).toISOString(),
+        },
+      });
+    }
+    deployments++;
+  }
+}
+
+// One incident, opened and resolved by Alertmanager's webhook, on the production
+// deployment of three days ago: the Incidents card and the DORA time to restore show it.
+const incidentStart = new Date(
+  weeksAgo + 37 * 1.4 * DAY + 0.2 * DAY + 20 * 60_000,
+);
+const demoAlert = status => ({
+  status,
+  labels: {
+    alertname: 'CheckoutHighErrorRate',
+    severity: 'page',
+    environment: 'production',
+    gantry_entity: 'component:default/checkout',
+    sloth_service: 'checkout',
+    sloth_slo: 'requests-availability',
+  },
+  annotations: {
+    summary: 'checkout burned its error budget 14.4x too fast',
+    runbook_url:
+      '/docs/default/component/checkout/runbooks/CheckoutHighErrorRate/',
+  },
+  startsAt: incidentStart.toISOString(),
+  endsAt:
+    status === 'resolved'
+      ? new Date(incidentStart.getTime() + 38 * 60_000).toISOString()
+      : '0001-01-01T00:00:00Z',
+  generatorURL: 'http://prometheus:9090/graph',
+  fingerprint: 'a1b2c3d4e5f60718',
+});
+for (const status of ['firing', 'resolved']) {
+  await call('POST', '/api/gantry/alerts/alertmanager', {
+    body: {
+      receiver: 'gantry-incidents',
+      status,
+      alerts: [demoAlert(status)],
+      groupLabels: { alertname: 'CheckoutHighErrorRate' },
+      commonLabels: { severity: 'page' },
+      commonAnnotations: {},
+      externalURL: 'http://alertmanager:9093',
+      version: '4',
+      groupKey: '{}:{alertname="CheckoutHighErrorRate"}',
+      truncatedAlerts: 0,
+    },
+  });
+}
+
 const overview = await call(
   'GET',
   '/api/gantry/entities/default/component/checkout/overview',
 );
 const head = await call('GET', '/api/gantry/audit/head');
 console.log(
-  `seed: done; checkout has ${overview.configuredCount} of ${overview.capabilities.length} capabilities ready; audit log head at record ${head.seq}`,
+  `seed: done; checkout has ${overview.configuredCount} of ${overview.capabilities.length} capabilities ready and ${deployments} deployments recorded; audit log head at record ${head.seq}`,
 );

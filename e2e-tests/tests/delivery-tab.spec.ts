@@ -90,3 +90,42 @@ test('an entity without Gantry annotations has no Delivery tab', async ({
     page.getByRole('link', { name: 'Delivery', exact: true }),
   ).toHaveCount(0);
 });
+
+test('deployment history and DORA figures from the seeded notifications', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/checkout/delivery');
+  const dora = page.locator('.MuiCard-root', { hasText: 'DORA metrics' });
+  await expect(dora.getByTestId('dora-deploymentFrequency')).toHaveText(
+    /\d+(\.\d+)? \/ day/,
+  );
+  // the seed reports failed and aborted production deployments
+  await expect(dora.getByTestId('dora-changeFailureRate')).toHaveText(
+    /^(?!0%)\d+(\.\d)?%$/,
+  );
+  await expect(dora.locator('.recharts-bar-rectangle').first()).toBeVisible();
+  const history = page.locator('.MuiCard-root', {
+    hasText: 'Deployment history',
+  });
+  await expect(history.getByText('aborted').first()).toBeVisible();
+  await expect(history.getByText('failed').first()).toBeVisible();
+  await dora.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'artifacts/dora.png', fullPage: true });
+});
+
+test('the Rollouts page lists the paused canary of an entity the user does not own on request', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/gantry/rollouts');
+  await expect(page.getByText('Rollouts waiting for someone')).toBeVisible();
+  // the guest is in group platform; checkout belongs to payments
+  await expect(page.getByText('Nothing is waiting')).toBeVisible();
+  await page.getByLabel('All entities').check();
+  await expect(page.getByText(/demo\/shop-staging\/checkout/)).toBeVisible();
+  await page.screenshot({
+    path: 'artifacts/rollouts-page.png',
+    fullPage: true,
+  });
+});

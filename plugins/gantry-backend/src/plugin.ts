@@ -11,6 +11,11 @@ import {
   type CapabilityCheck,
 } from '@gantry/plugin-gantry-node';
 import { ApproverDirectory } from './approvals/approvers';
+import type { Notifier } from './approvals/Notifier';
+import { DriftService } from './drift/DriftService';
+import { IncidentService } from './incidents/IncidentService';
+import { IncidentStore } from './incidents/IncidentStore';
+import { readIncidentsConfig } from './incidents/incidentsConfig';
 import { PromotionService } from './approvals/PromotionService';
 import { PromotionStore } from './approvals/PromotionStore';
 import { AuditService } from './audit/AuditService';
@@ -31,7 +36,19 @@ import { ArgoCdClient } from './providers/ArgoCdClient';
 import { DeploymentsService } from './deployments/DeploymentsService';
 import { ArgoCdActionService } from './deployments/ArgoCdActionService';
 import { RolloutActionService } from './rollouts/RolloutActionService';
+import { RolloutAttentionService } from './rollouts/RolloutAttentionService';
+import { DeploymentHistoryService } from './history/DeploymentHistoryService';
+import { DeploymentStore } from './history/DeploymentStore';
 import { createRouter } from './router';
+import { CanaryAnalysisService } from './canary/CanaryAnalysisService';
+import { CanaryAnalysisStore } from './canary/CanaryAnalysisStore';
+import { readCanaryConfig } from './canary/canaryConfig';
+import { PrometheusClient } from './providers/PrometheusClient';
+import { createFlags } from './flags/createFlags';
+import { readSloConfig } from './slo/sloConfig';
+import { sloBudgetGate } from './slo/sloBudgetGate';
+import { SloService } from './slo/SloService';
+import { SloSpecLoader } from './slo/SloSpecLoader';
 
 /**
  * The Gantry backend plugin, mounted at /api/gantry.
@@ -59,7 +76,12 @@ export const gantryPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        userInfo: coreServices.userInfo,
+        scheduler: coreServices.scheduler,
         notifications: notificationService,
+        discovery: coreServices.discovery,
+        lifecycle: coreServices.lifecycle,
+        urlReader: coreServices.urlReader,
       },
       async init(deps) {
         const db = await deps.database.getClient();
@@ -83,24 +105,25 @@ export const gantryPlugin = createBackendPlugin({
         const evidence = new EvidenceService(evidenceStore, audit);
         const promotionStore = new PromotionStore(db);
         const approvers = new ApproverDirectory(deps.catalog, deps.auth);
+        const notifier: Notifier = {
+          notify: async m =>
+            deps.notifications.send({
+              recipients: { type: 'entity', entityRef: m.recipients },
+              payload: {
+                title: m.title,
+                description: m.description,
+                link: m.link,
+                topic: m.topic,
+                severity: 'high',
+              },
+            }),
+        };
         const promotions = new PromotionService({
           store: promotionStore,
           evidence: evidenceStore,
           audit,
           approvers,
-          notifier: {
-            notify: async m =>
-              deps.notifications.send({
-                recipients: { type: 'entity', entityRef: m.recipients },
-                payload: {
-                  title: m.title,
-                  description: m.description,
-                  link: m.link,
-                  topic: m.topic,
-                  severity: 'high',
-                },
-              }),
-          },
+          notifier,
           config: compliance.approvals,
           environments: gantryConfig.environments,
           logger: deps.logger,
@@ -110,15 +133,112 @@ export const gantryPlugin = createBackendPlugin({
           gantryConfig.kubernetesClusters,
         );
         const argocdClient = new ArgoCdClient(gantryConfig.argocdInstances);
+        const incidentStore = new IncidentStore(db);
+        const history = new DeploymentHistoryService({
+          store: new DeploymentStore(db),
+          incidents: incidentStore,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          config: gantryConfig,
+        });
+        const deployments = new DeploymentsService({
+          argocd: argocdClient,
+          rollouts: rolloutsClient,
+          config: gantryConfig,
+          history,
+          logger: deps.logger,
+        });
+        const slos = new SloService({
+          specs: new SloSpecLoader({ reader: deps.urlReader }),
+          prometheus: gantryConfig.prometheus
+            ? new PrometheusClient(gantryConfig.prometheus)
+            : undefined,
+          appBaseUrl: deps.config.getOptionalString('app.baseUrl'),
+        });
         const gates = new GateService({
           config: compliance,
           environments: gantryConfig.environments,
           evidence,
           promotions,
           allowlist: allowlistStore,
-          signals: [],
+          signals: [
+            sloBudgetGate({ slos, config: readSloConfig(deps.config) }),
+          ],
         });
 
+        const flags = createFlags({
+          db,
+          config: deps.config,
+          logger: deps.logger,
+          discovery: deps.discovery,
+          httpAuth: deps.httpAuth,
+          access: new EntityAccess(deps),
+          audit,
+          approvers,
+          environments: gantryConfig.environments,
+          approvals: compliance.approvals,
+        });
+        flags.registry.start();
+        deps.lifecycle.addShutdownHook(() => flags.registry.stop());
+        const argocdActions = new ArgoCdActionService({
+          argocd: argocdClient,
+          audit,
+        });
+        const rolloutActions = new RolloutActionService({
+          client: rolloutsClient,
+          gates,
+          audit,
+          environments: gantryConfig.environments,
+          environmentLabel: gantryConfig.environmentLabel,
+          history,
+        });
+        const incidentsConfig = readIncidentsConfig(deps.config);
+        const incidents = new IncidentService({
+          store: incidentStore,
+          history,
+          deployments,
+          rollouts: rolloutActions,
+          argocdActions,
+          flags: flags.flags,
+          audit,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          userInfo: deps.userInfo,
+          notifier,
+          logger: deps.logger,
+          correlationWindowMs: incidentsConfig.correlationWindowMs,
+          appBaseUrl: deps.config.getOptionalString('app.baseUrl'),
+        });
+        // Once per tick across replicas: the scheduler holds a lock in the database.
+        await deps.scheduler.scheduleTask({
+          id: 'gantry-incident-escalation',
+          frequency: { seconds: incidentsConfig.escalationCheckSeconds },
+          timeout: { minutes: 1 },
+          fn: async () => {
+            await incidents.escalate();
+          },
+        });
+        const drift = new DriftService({
+          db,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          deployments,
+          notifier,
+          logger: deps.logger,
+          thresholdMs: incidentsConfig.driftThresholdMs,
+          appBaseUrl: deps.config.getOptionalString('app.baseUrl'),
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'gantry-drift-check',
+          frequency: { seconds: incidentsConfig.driftCheckSeconds },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 30 },
+          fn: async () => {
+            await drift.check();
+          },
+        });
+        // Mounted first: OFREP parses its own bodies to answer in OFREP's error format.
+        deps.httpRouter.use(flags.router);
         deps.httpRouter.use(
           await createRouter({
             db,
@@ -138,22 +258,25 @@ export const gantryPlugin = createBackendPlugin({
             gates,
             allowlist: new AllowlistService(allowlistStore, audit),
             promotions,
-            argocdActions: new ArgoCdActionService({
-              argocd: argocdClient,
+            argocdActions,
+            canary: new CanaryAnalysisService({
+              store: new CanaryAnalysisStore(db),
               audit,
+              prometheus: gantryConfig.prometheus
+                ? new PrometheusClient(gantryConfig.prometheus)
+                : undefined,
+              config: readCanaryConfig(deps.config),
             }),
-            deployments: new DeploymentsService({
-              argocd: argocdClient,
-              rollouts: rolloutsClient,
-              config: gantryConfig,
+            deployments,
+            slos,
+            rolloutAttention: new RolloutAttentionService({
+              catalog: deps.catalog,
+              userInfo: deps.userInfo,
+              deployments,
             }),
-            rollouts: new RolloutActionService({
-              client: rolloutsClient,
-              gates,
-              audit,
-              environments: gantryConfig.environments,
-              environmentLabel: gantryConfig.environmentLabel,
-            }),
+            history,
+            rollouts: rolloutActions,
+            incidents,
             reports: new ComplianceReportService({
               evidence,
               promotions: promotionStore,
@@ -166,6 +289,15 @@ export const gantryPlugin = createBackendPlugin({
         );
         deps.httpRouter.addAuthPolicy({
           path: '/health',
+          allow: 'unauthenticated',
+        });
+        // Applications authenticate to these with flag client keys, checked by the flags router.
+        deps.httpRouter.addAuthPolicy({
+          path: '/ofrep',
+          allow: 'unauthenticated',
+        });
+        deps.httpRouter.addAuthPolicy({
+          path: '/flagd',
           allow: 'unauthenticated',
         });
         deps.logger.info(

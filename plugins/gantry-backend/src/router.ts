@@ -22,9 +22,18 @@ import type { RolloutActionService } from './rollouts/RolloutActionService';
 import type { DeploymentsService } from './deployments/DeploymentsService';
 import type { ArgoCdActionService } from './deployments/ArgoCdActionService';
 import { createDeploymentsRouter } from './deployments/router';
+import type { CanaryAnalysisService } from './canary/CanaryAnalysisService';
+import { createCanaryRouter } from './canary/router';
+import type { DeploymentHistoryService } from './history/DeploymentHistoryService';
+import { createHistoryRouter } from './history/router';
+import type { IncidentService } from './incidents/IncidentService';
+import { createIncidentsRouter } from './incidents/router';
+import type { RolloutAttentionService } from './rollouts/RolloutAttentionService';
 import { createRolloutsRouter } from './rollouts/router';
 import { createReportRouter } from './report/router';
 import { createOverviewRouter } from './overview/router';
+import type { SloService } from './slo/SloService';
+import { createSloRouter } from './slo/router';
 
 export interface RouterDeps {
   db: Knex;
@@ -41,6 +50,11 @@ export interface RouterDeps {
   rollouts: RolloutActionService;
   deployments: DeploymentsService;
   argocdActions: ArgoCdActionService;
+  canary: CanaryAnalysisService;
+  history: DeploymentHistoryService;
+  incidents: IncidentService;
+  rolloutAttention: RolloutAttentionService;
+  slos: SloService;
 }
 
 /** Joins the per-domain routers; each validates, authorizes and calls its service. */
@@ -63,5 +77,9 @@ export async function createRouter(deps: RouterDeps): Promise<express.Router> {
   router.use(createReportRouter(deps));
   router.use(createRolloutsRouter(deps));
   router.use(createDeploymentsRouter(deps));
+  router.use(createCanaryRouter(deps));
+  router.use(createHistoryRouter(deps));
+  router.use(createIncidentsRouter(deps));
+  router.use(createSloRouter(deps));
   return router;
 }

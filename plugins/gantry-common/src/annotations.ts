@@ -17,6 +17,10 @@ export const ANNOTATIONS = {
   sloInline: 'gantry.dev/slos',
   featureFlags: 'gantry.dev/feature-flags',
   compliancePolicy: 'gantry.dev/compliance-policy',
+  /** Groups to notify, in order, while an incident stays unacknowledged. */
+  escalation: 'gantry.dev/escalation',
+  /** How long each escalation level waits, e.g. 15m (default). */
+  escalationAfter: 'gantry.dev/escalation-after',
 } as const;
 
 /** Label on Argo CD Applications that names their environment (configurable). */

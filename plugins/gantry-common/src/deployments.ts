@@ -87,6 +87,13 @@ export interface ApplicationView {
     initiatedBy?: string;
   };
   commit?: { author?: string; date?: string; message?: string };
+  /** Resources whose live state differs from Git (status.resources[] OutOfSync). */
+  outOfSync?: Array<{
+    group?: string;
+    kind: string;
+    namespace?: string;
+    name: string;
+  }>;
   history: Array<{
     id: number;
     revisions: string[];
@@ -103,4 +110,86 @@ export interface DeploymentsView {
   applications: ApplicationView[];
   /** Sources that could not be read; the rest of the view is still shown. */
   errors: Array<{ source: string; message: string }>;
+}
+
+/** How a deployment ended; `running` until Argo CD or Argo Rollouts reports the end. */
+export type DeploymentOutcome = 'running' | 'succeeded' | 'failed' | 'aborted';
+
+/** One deployment of an entity into an environment, as Gantry keeps it. */
+export interface DeploymentRecord {
+  id: string;
+  entityRef: string;
+  environment: string;
+  instance: string;
+  application: string;
+  revision: string;
+  /** When the deployed commit was made, for lead time. */
+  commitTime?: string;
+  startedAt: string;
+  finishedAt?: string;
+  outcome: DeploymentOutcome;
+  /** This deployment rolled back to an earlier revision. */
+  rollback: boolean;
+  /** Someone promoted, aborted, retried or synced by hand during it. */
+  manualIntervention: boolean;
+  initiator?: string;
+  /** Where Gantry learned about it: a notification webhook or Argo CD's own history. */
+  source: 'argocd-notification' | 'rollouts-notification' | 'argocd-history';
+  message?: string;
+}
+
+export interface DeploymentHistoryPage {
+  items: DeploymentRecord[];
+  /** Pass as `before` to read the next (older) page. */
+  nextBefore?: string;
+}
+
+export type DoraPeriod = '7d' | '30d' | '90d' | '365d';
+
+/** DORA figures over one window; durations in seconds, rates 0-1; null when nothing to measure. */
+export interface DoraFigures {
+  deployments: number;
+  /** Successful deployments per day. */
+  deploymentFrequency: number;
+  leadTimeSeconds: number | null;
+  changeFailureRate: number | null;
+  timeToRestoreSeconds: number | null;
+  deploymentDurationSeconds: number | null;
+  rollbackDurationSeconds: number | null;
+  successWithoutInterventionRate: number | null;
+}
+
+export interface DoraView {
+  entityRef: string;
+  environment: string;
+  period: DoraPeriod;
+  from: string;
+  to: string;
+  current: DoraFigures;
+  /** The same figures over the period before, for the trend arrows. */
+  previous: DoraFigures;
+  /** Incidents that started in the period (from Alertmanager alerts), medians in seconds. */
+  incidents?: {
+    count: number;
+    timeToDetectSeconds: number | null;
+    timeToRestoreSeconds: number | null;
+  };
+  /** One bucket per day (7d), week (30d, 90d) or month-long 4-week span (365d). */
+  trend: Array<{ start: string } & DoraFigures>;
+}
+
+/** A rollout somebody has to look at: paused for promotion or on analysis. */
+export interface RolloutAttentionItem {
+  entityRef: string;
+  environment: string;
+  application: string;
+  reason: 'awaiting-promotion' | 'analysis-running' | 'analysis-failed';
+  rollout: RolloutView;
+}
+
+export interface RolloutAttentionView {
+  scope: 'owned' | 'all';
+  items: RolloutAttentionItem[];
+  /** Entities whose pipeline could not be read. */
+  errors: Array<{ entityRef: string; message: string }>;
 }

@@ -9,3 +9,8 @@ export * from './api';
 export * from './permissions';
 export * from './compliance';
 export * from './deployments';
+export * from './flags';
+export * from './flagRollouts';
+export * from './slos';
+export * from './canary';
+export * from './incidents';

@@ -75,8 +75,59 @@ export const gantryArgoCdRollbackPermission = entityPermission(
   'update',
 );
 
+/** Report deployments to Gantry (Argo CD and Argo Rollouts notification webhooks). */
+export const gantryDeploymentIngestPermission = createPermission({
+  name: 'gantry.deployment.ingest',
+  attributes: { action: 'create' },
+});
+
+/** Create, change or delete an entity's flags and segments (production changes still need approval). */
+export const gantryFlagUpdatePermission = entityPermission(
+  'gantry.flag.update',
+  'update',
+);
+/** Turn a flag to its safe variant at once; reviewed afterwards. */
+export const gantryFlagKillPermission = entityPermission(
+  'gantry.flag.kill',
+  'update',
+);
+/** Approve or reject flag changes and review kill switches (plus owning-group membership). */
+export const gantryFlagApprovePermission = entityPermission(
+  'gantry.flag.approve',
+  'update',
+);
+/** Create, rotate and revoke the client keys applications read flags with. */
+export const gantryFlagKeysManagePermission = entityPermission(
+  'gantry.flag.keys.manage',
+  'update',
+);
+
+/**
+ * Ask Gantry to judge a canary of an entity (the Argo Rollouts web metric; service
+ * tokens only). `accessRestrictions` of a static token can limit it to this permission.
+ */
+export const gantryCanaryAnalyzePermission = entityPermission(
+  'gantry.canary.analyze',
+  'create',
+);
+
+/** Report alerts to Gantry (the Alertmanager webhook receiver). */
+export const gantryAlertIngestPermission = createPermission({
+  name: 'gantry.alert.ingest',
+  attributes: { action: 'create' },
+});
+
+/** Acknowledge an entity's incident, which stops its escalation. */
+export const gantryIncidentAcknowledgePermission = entityPermission(
+  'gantry.incident.acknowledge',
+  'update',
+);
+
 /** Every permission Gantry defines, for the permissions registry and policies. */
 export const gantryPermissions = [
+  gantryAlertIngestPermission,
+  gantryIncidentAcknowledgePermission,
+  gantryDeploymentIngestPermission,
   gantryArgoCdSyncPermission,
   gantryArgoCdRefreshPermission,
   gantryArgoCdRollbackPermission,
@@ -89,4 +140,9 @@ export const gantryPermissions = [
   gantryAllowlistManagePermission,
   gantryPromotionRequestPermission,
   gantryPromotionApprovePermission,
+  gantryFlagUpdatePermission,
+  gantryFlagKillPermission,
+  gantryFlagApprovePermission,
+  gantryFlagKeysManagePermission,
+  gantryCanaryAnalyzePermission,
 ];

@@ -57,6 +57,21 @@ export const EntityGantryComplianceContent = gantryPlugin.provide(
 );
 
 /**
+ * The Flags tab content; mount it in an EntityLayout.Route for entities with a
+ * gantry.dev/feature-flags annotation.
+ *
+ * @public
+ */
+export const EntityGantryFlagsContent = gantryPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGantryFlagsContent',
+    component: {
+      lazy: () => import('./components/Flags').then(m => m.FlagsTab),
+    },
+  }),
+);
+
+/**
  * The Approvals page; mount it at a route such as /gantry/approvals.
  *
  * @public
@@ -67,6 +82,36 @@ export const GantryApprovalsPage = gantryPlugin.provide(
     component: {
       lazy: () =>
         import('./components/ApprovalsPage').then(m => m.ApprovalsPage),
+    },
+  }),
+);
+
+/**
+ * The Rollouts page (rollouts waiting for promotion or on analysis); mount it at a
+ * route such as /gantry/rollouts.
+ *
+ * @public
+ */
+export const GantryRolloutsPage = gantryPlugin.provide(
+  createComponentExtension({
+    name: 'GantryRolloutsPage',
+    component: {
+      lazy: () => import('./components/RolloutsPage').then(m => m.RolloutsPage),
+    },
+  }),
+);
+
+/**
+ * The On-call page (open incidents across the entities the user owns); mount it at a
+ * route such as /gantry/on-call.
+ *
+ * @public
+ */
+export const GantryOnCallPage = gantryPlugin.provide(
+  createComponentExtension({
+    name: 'GantryOnCallPage',
+    component: {
+      lazy: () => import('./components/OnCallPage').then(m => m.OnCallPage),
     },
   }),
 );

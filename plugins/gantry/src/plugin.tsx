@@ -6,6 +6,8 @@ import {
   createRouteRef,
 } from '@backstage/frontend-plugin-api';
 import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
+import CallSplitIcon from '@material-ui/icons/CallSplit';
+import WhatshotIcon from '@material-ui/icons/Whatshot';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { ANNOTATIONS, isGantryEntity } from '@gantry/plugin-gantry-common';
 import { gantryApiRef } from './api/GantryApi';
@@ -45,6 +47,18 @@ export const complianceEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** The Flags tab, for entities annotated gantry.dev/feature-flags. */
+export const flagsEntityContent = EntityContentBlueprint.make({
+  name: 'flags',
+  params: {
+    path: '/flags',
+    title: 'Flags',
+    filter: entity =>
+      Boolean(entity.metadata.annotations?.[ANNOTATIONS.featureFlags]),
+    loader: () => import('./components/Flags').then(m => <m.FlagsTab />),
+  },
+});
+
 export const approvalsRouteRef = createRouteRef();
 
 /** What awaits the signed-in user's approval, across every entity. */
@@ -60,6 +74,35 @@ export const approvalsPage = PageBlueprint.make({
   },
 });
 
+export const rolloutsRouteRef = createRouteRef();
+
+/** Rollouts paused for promotion or on analysis, across the entities the user owns. */
+export const rolloutsPage = PageBlueprint.make({
+  name: 'rollouts',
+  params: {
+    path: '/gantry/rollouts',
+    title: 'Rollouts',
+    icon: <CallSplitIcon fontSize="inherit" />,
+    routeRef: rolloutsRouteRef,
+    loader: () =>
+      import('./components/RolloutsPage').then(m => <m.RolloutsPage />),
+  },
+});
+
+export const onCallRouteRef = createRouteRef();
+
+/** Open incidents across the entities the user owns. */
+export const onCallPage = PageBlueprint.make({
+  name: 'on-call',
+  params: {
+    path: '/gantry/on-call',
+    title: 'On call',
+    icon: <WhatshotIcon fontSize="inherit" />,
+    routeRef: onCallRouteRef,
+    loader: () => import('./components/OnCallPage').then(m => <m.OnCallPage />),
+  },
+});
+
 /**
  * Gantry for the new frontend system. Apps with `app.packages: all` pick it up
  * from their dependencies; others add it to `createApp({ features })`.
@@ -69,11 +112,18 @@ export const approvalsPage = PageBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'gantry',
   title: 'Gantry',
-  routes: { approvals: approvalsRouteRef },
+  routes: {
+    approvals: approvalsRouteRef,
+    rollouts: rolloutsRouteRef,
+    onCall: onCallRouteRef,
+  },
   extensions: [
     gantryApi,
     deliveryEntityContent,
     complianceEntityContent,
+    flagsEntityContent,
     approvalsPage,
+    rolloutsPage,
+    onCallPage,
   ],
 });

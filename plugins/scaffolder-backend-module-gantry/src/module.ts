@@ -1,4 +1,7 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createCatalogAnnotationsAction } from './actions/catalogAnnotations';
 import { createGitopsOverlaysAction } from './actions/gitopsOverlays';
@@ -14,11 +17,14 @@ export const scaffolderModuleGantry = createBackendModule({
   moduleId: 'gantry',
   register(env) {
     env.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+      },
+      async init({ scaffolder, config }) {
         scaffolder.addActions(
-          createCatalogAnnotationsAction(),
-          createGitopsOverlaysAction(),
+          createCatalogAnnotationsAction({ config }),
+          createGitopsOverlaysAction({ config }),
           createGitopsValidateAction(),
         );
       },

@@ -13,6 +13,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import { scaffolderModuleGantry } from './module';
 import { validateTree } from './gitops/validate';
+import { amtoolRoutesTest } from './gitops/amtool';
 
 jest.setTimeout(120_000);
 const templatesDir = path.resolve(__dirname, '../../../templates');
@@ -60,6 +61,8 @@ describe('templates in a dry run through the real scaffolder backend', () => {
         scaffolderModuleGantry,
         mockServices.rootConfig.factory({
           data: {
+            app: { baseUrl: 'https://portal.acme.dev' },
+            backend: { baseUrl: 'https://portal.acme.dev' },
             integrations: {
               github: [{ host: 'github.com', token: 'not-used-in-a-dry-run' }],
             },
@@ -113,7 +116,7 @@ describe('templates in a dry run through the real scaffolder backend', () => {
     log: Array<{ body: { status?: string; message: string } }>;
   }) => r.log.filter(l => l.body.status === 'failed').map(l => l.body.message);
 
-  it('service-onboarding renders the repository with annotations, validated overlays, SLOs and flags', async () => {
+  it('service-onboarding renders the repository with annotations, validated overlays, alert routing, SLOs, runbooks and flags', async () => {
     const r = await dryRun('service-onboarding', {
       name: 'inventory',
       description: 'Stock levels',
@@ -123,6 +126,9 @@ describe('templates in a dry run through the real scaffolder backend', () => {
       strategy: 'canary',
       secretStore: 'vault',
       availabilityObjective: 99.9,
+      pager: 'pagerduty',
+      ticket: 'slack',
+      slackChannel: '#inventory-oncall',
       repoUrl: 'github.com?owner=acme&repo=inventory',
     });
     expect(failures(r)).toEqual([]);
@@ -172,9 +178,69 @@ describe('templates in a dry run through the real scaffolder backend', () => {
       path: 'deploy/overlays/production',
     });
     expect(
-      (await validateTree(path.join(dir, 'deploy'), { build: 'kustomize' }))
-        .valid,
-    ).toBe(true);
+      await validateTree(path.join(dir, 'deploy'), { build: 'kustomize' }),
+    ).toMatchObject({ valid: true, alertmanagerChecked: 4 });
+
+    // alerts carry the entity and link their TechDocs runbook, which the template wrote
+    const alertName = 'InventoryHighErrorRate';
+    expect(catalogInfo.metadata.annotations['backstage.io/techdocs-ref']).toBe(
+      'dir:.',
+    );
+    expect(slos.labels).toMatchObject({
+      gantry_entity: 'component:default/inventory',
+      namespace: 'shop',
+    });
+    expect(slos.slos[0].alerting).toMatchObject({
+      name: alertName,
+      annotations: {
+        runbook_url: `https://portal.acme.dev/docs/default/component/inventory/runbooks/${alertName}/`,
+      },
+    });
+    const mkdocs = parse(fs.readFileSync(path.join(dir, 'mkdocs.yml'), 'utf8'));
+    expect(mkdocs.nav).toEqual([
+      { Home: 'index.md' },
+      { Runbooks: [{ [alertName]: `runbooks/${alertName}.md` }] },
+    ]);
+    const runbook = fs.readFileSync(
+      path.join(dir, `docs/runbooks/${alertName}.md`),
+      'utf8',
+    );
+    expect(runbook).toContain(`# ${alertName}`);
+    expect(runbook).toContain('gantry_entity="component:default/inventory"');
+    expect(runbook).not.toContain('${{');
+
+    // the routing sends what the SLO alerts carry to the pager, to chat and to Gantry
+    const config = fs.readFileSync(
+      path.join(dir, 'deploy/alerting/production/alertmanager.yml'),
+      'utf8',
+    );
+    const labels = (severity: string) => ({
+      alertname: alertName,
+      sloth_service: 'inventory',
+      sloth_slo: 'requests-availability',
+      ...slos.labels,
+      ...slos.slos[0].alerting[`${severity}_alert`].labels,
+    });
+    expect(await amtoolRoutesTest(config, labels('page'))).toEqual([
+      'gantry-incidents',
+      'inventory-pager',
+    ]);
+    expect(await amtoolRoutesTest(config, labels('ticket'))).toEqual([
+      'gantry-incidents',
+      'inventory-ticket',
+    ]);
+    const amc = parse(
+      fs.readFileSync(
+        path.join(dir, 'deploy/overlays/production/alertmanagerconfig.yaml'),
+        'utf8',
+      ),
+    );
+    expect(amc.spec.receivers[1].slackConfigs[0].channel).toBe(
+      '#inventory-oncall',
+    );
+    expect(amc.spec.receivers[2].webhookConfigs[0].url).toBe(
+      'https://portal.acme.dev/api/gantry/alerts/alertmanager',
+    );
   });
 
   it('add-gitops-overlays renders overlays for an existing component into services/<name>', async () => {
@@ -184,15 +250,37 @@ describe('templates in a dry run through the real scaffolder backend', () => {
       image: 'ghcr.io/acme/payment-gateway',
       strategy: 'blueGreen',
       secretStore: 'aws',
+      pager: 'opsgenie',
       gitopsRepoUrl: 'github.com?owner=acme&repo=gitops',
     });
     expect(failures(r)).toEqual([]);
     const dir = writeOut(r.directoryContents);
+    const amc = parse(
+      fs.readFileSync(
+        path.join(
+          dir,
+          'services/payment-gateway/overlays/production/alertmanagerconfig.yaml',
+        ),
+        'utf8',
+      ),
+    );
+    expect(amc.spec.route.matchers).toEqual([
+      {
+        name: 'gantry_entity',
+        value: 'component:default/payment-gateway',
+        matchType: '=',
+      },
+    ]);
+    expect(amc.spec.receivers[0].opsgenieConfigs).toHaveLength(1);
     const report = await validateTree(
       path.join(dir, 'services/payment-gateway'),
       { build: 'kustomize' },
     );
-    expect(report).toMatchObject({ valid: true, checked: 27 });
+    expect(report).toMatchObject({
+      valid: true,
+      checked: 31,
+      alertmanagerChecked: 4,
+    });
   });
 
   it('platform-bootstrap renders an app of apps that builds and validates for both environments', async () => {

@@ -17,6 +17,8 @@ export interface GantryConfig {
     skipTLSVerify?: boolean;
   }>;
   prometheusBaseUrl?: string;
+  /** Prometheus HTTP API (gantry.prometheus.baseUrl); absent when not configured. */
+  prometheus?: { url: string; timeoutMs?: number };
 }
 
 /** Reads the `gantry` block of app-config. */
@@ -44,5 +46,11 @@ export function readGantryConfig(config: Config): GantryConfig {
         skipTLSVerify: c.getOptionalBoolean('skipTLSVerify'),
       })) ?? [],
     prometheusBaseUrl: g?.getOptionalString('prometheus.baseUrl'),
+    prometheus: g?.has('prometheus.baseUrl')
+      ? {
+          url: g.getString('prometheus.baseUrl'),
+          timeoutMs: g.getOptionalNumber('prometheus.timeoutMs'),
+        }
+      : undefined,
   };
 }

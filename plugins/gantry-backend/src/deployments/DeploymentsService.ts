@@ -4,7 +4,9 @@ import {
   type ApplicationView,
   type DeploymentsView,
 } from '@gantry/plugin-gantry-common';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { GantryConfig } from '../config/gantryConfig';
+import type { DeploymentHistoryService } from '../history/DeploymentHistoryService';
 import type { ArgoCdClient } from '../providers/ArgoCdClient';
 import type { RolloutsClient } from '../providers/RolloutsClient';
 import { entitySelector } from '../rollouts/RolloutActionService';
@@ -28,6 +30,9 @@ export class DeploymentsService {
       argocd: ArgoCdClient;
       rollouts: RolloutsClient;
       config: GantryConfig;
+      /** Keeps what Argo CD shows beyond its own history limit. */
+      history?: DeploymentHistoryService;
+      logger?: LoggerService;
     },
   ) {}
 
@@ -97,6 +102,7 @@ export class DeploymentsService {
           this.rolloutsFor(view, selector, errors),
           this.commitOf(instance, app, view, errors),
         ]);
+        await this.backfill(entityRef, instance, app, view.environment, commit);
         return { ...view, commit, rollouts };
       }),
     );
@@ -115,6 +121,31 @@ export class DeploymentsService {
       applications,
       errors,
     };
+  }
+
+  /** Reading the pipeline never fails because the history could not be stored. */
+  private async backfill(
+    entityRef: string,
+    instance: string,
+    app: any,
+    environment: string,
+    commit?: { date?: string },
+  ) {
+    try {
+      await this.deps.history?.backfill({
+        entityRef,
+        environment,
+        instance,
+        app,
+        commitTime: commit?.date
+          ? new Date(commit.date).toISOString()
+          : undefined,
+      });
+    } catch (e) {
+      this.deps.logger?.warn(
+        `Could not store Argo CD history of ${instance}/${app.metadata?.name}: ${e}`,
+      );
+    }
   }
 
   private async commitOf(

@@ -39,6 +39,14 @@ export function applicationView(
         ? 'automated'
         : op.operation?.initiatedBy?.username,
     },
+    outOfSync: (app.status?.resources ?? [])
+      .filter((r: any) => r.status === 'OutOfSync')
+      .map((r: any) => ({
+        group: r.group || undefined,
+        kind: r.kind,
+        namespace: r.namespace,
+        name: r.name,
+      })),
     history: [...(app.status?.history ?? [])]
       .reverse()
       .slice(0, 10)

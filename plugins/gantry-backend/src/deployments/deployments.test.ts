@@ -1,5 +1,6 @@
 import {
   mockCredentials,
+  mockServices,
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
@@ -39,24 +40,28 @@ describe('GET deployments', () => {
   registerMswTestHooks(mocks);
   let seen: string[];
 
-  async function start(handlers: Parameters<typeof mocks.use>) {
+  let lastServer: any;
+  async function start(handlers: Parameters<typeof mocks.use>, reuse?: any) {
     seen = [];
     mocks.use(localPassthrough, ...handlers);
-    const server = await startGantry({
-      config: {
-        gantry: {
-          argocd: {
-            instances: [{ name: 'main', url: ARGO, token: 'argo-token' }],
-          },
-          kubernetes: {
-            clusters: [
-              { name: 'prod', url: K8S, serviceAccountToken: 'k8s-token' },
-            ],
+    const server =
+      reuse ??
+      (await startGantry({
+        config: {
+          gantry: {
+            argocd: {
+              instances: [{ name: 'main', url: ARGO, token: 'argo-token' }],
+            },
+            kubernetes: {
+              clusters: [
+                { name: 'prod', url: K8S, serviceAccountToken: 'k8s-token' },
+              ],
+            },
           },
         },
-      },
-      entities: [entity],
-    });
+        entities: [entity],
+      }));
+    lastServer = server;
     return request(server)
       .get('/api/gantry/entities/default/component/checkout/deployments')
       .set('Authorization', mockCredentials.user.header());
@@ -92,6 +97,21 @@ describe('GET deployments', () => {
     http.get(
       `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop/analysisruns`,
       () => HttpResponse.json(json('deployments', 'analysisruns.json')),
+    ),
+    http.get(
+      `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop-prod/rollouts`,
+      () =>
+        HttpResponse.json({
+          items: [
+            json('rollouts', 'rollout-production-aborted.json'),
+            json('rollouts', 'rollout-bluegreen-paused.json'),
+          ],
+        }),
+    ),
+    http.get(
+      `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop-prod/analysisruns`,
+      () =>
+        HttpResponse.json(json('deployments', 'analysisruns-production.json')),
     ),
   ];
 
@@ -185,6 +205,155 @@ describe('GET deployments', () => {
       phase: 'Failed',
       value: '[0.734]',
     });
+  });
+
+  it('explains an aborted canary, an inconclusive blue-green pre-promotion run, and keeps Argo CD history', async () => {
+    const res = await start([...argocd, ...kubernetes]);
+    const production = res.body.applications[1];
+    const [aborted, blueGreen] = production.rollouts;
+    expect(aborted).toMatchObject({
+      name: 'checkout',
+      phase: 'Degraded',
+      aborted: true,
+      canaryWeight: 0,
+      message: expect.stringContaining(
+        'Metric "error-rate" assessed Failed due to failed (2) > failureLimit (1)',
+      ),
+    });
+    expect(aborted.analysisRuns).toHaveLength(1);
+    expect(aborted.analysisRuns[0].metrics[0]).toMatchObject({
+      name: 'error-rate',
+      phase: 'Failed',
+      successCondition: 'result[0] < 0.01',
+      failed: 2,
+    });
+    expect(
+      aborted.analysisRuns[0].metrics[0].measurements.map((m: any) => [
+        m.phase,
+        m.value,
+      ]),
+    ).toEqual([
+      ['Successful', '[0.0042]'],
+      ['Failed', '[0.0371]'],
+      ['Failed', '[0.0526]'],
+    ]);
+    expect(blueGreen).toMatchObject({
+      name: 'checkout-worker',
+      strategy: 'blueGreen',
+      paused: true,
+      pauseConditions: [{ reason: 'BlueGreenPause' }],
+      activeSelector: '3f2e1d0c9b',
+      previewSelector: '8d7c6b5a49',
+    });
+    expect(blueGreen.canaryWeight).toBeUndefined();
+    expect(blueGreen.analysisRuns[0]).toMatchObject({
+      phase: 'Inconclusive',
+      rolloutType: 'PrePromotion',
+      metrics: [
+        {
+          name: 'smoke-latency-p95',
+          failureCondition: 'result[0] > 0.6',
+          inconclusive: 1,
+        },
+      ],
+    });
+
+    // reading the pipeline stored Argo CD's history beyond its own limit
+    const history = await request(lastServer)
+      .get(
+        '/api/gantry/entities/default/component/checkout/deployments/history',
+      )
+      .set('Authorization', mockCredentials.user.header());
+    expect(
+      history.body.items.map((d: any) => [
+        d.environment,
+        d.revision.slice(0, 7),
+        d.outcome,
+        d.source,
+      ]),
+    ).toEqual([
+      ['production', '9f8e7d6', 'failed', 'argocd-history'],
+      ['production', '9f8e7d6', 'succeeded', 'argocd-history'],
+      ['staging', '0d6a3b2', 'succeeded', 'argocd-history'],
+      ['production', '1111111', 'succeeded', 'argocd-history'],
+      ['staging', '1111111', 'succeeded', 'argocd-history'],
+    ]);
+    // read again: nothing is stored twice
+    await start([...argocd, ...kubernetes], lastServer);
+    const again = await request(lastServer)
+      .get(
+        '/api/gantry/entities/default/component/checkout/deployments/history',
+      )
+      .set('Authorization', mockCredentials.user.header());
+    expect(again.body.items).toHaveLength(5);
+  });
+
+  it('lists the rollouts that need someone, across the entities the user owns', async () => {
+    mocks.use(localPassthrough, ...argocd, ...kubernetes);
+    const owner = 'user:default/alice';
+    const other = {
+      ...entity,
+      metadata: { ...entity.metadata, name: 'ledger' },
+      spec: { ...entity.spec, owner: 'group:default/finance' },
+      relations: [{ type: 'ownedBy', targetRef: 'group:default/finance' }],
+    };
+    const server = await startGantry({
+      config: {
+        gantry: {
+          argocd: { instances: [{ name: 'main', url: ARGO }] },
+          kubernetes: { clusters: [{ name: 'prod', url: K8S }] },
+        },
+      },
+      entities: [
+        {
+          ...entity,
+          relations: [{ type: 'ownedBy', targetRef: 'group:default/payments' }],
+        },
+        other,
+      ],
+      services: [
+        mockServices.userInfo.mock({
+          getUserInfo: async () => ({
+            userEntityRef: owner,
+            ownershipEntityRefs: [owner, 'group:default/payments'],
+          }),
+        }).factory,
+      ],
+    });
+    const get = (query: string) =>
+      request(server)
+        .get(`/api/gantry/rollouts/attention${query}`)
+        .set('Authorization', mockCredentials.user.header(owner));
+
+    const mine = await get('');
+    expect(mine.status).toBe(200);
+    expect(mine.body.scope).toBe('owned');
+    expect(
+      mine.body.items.map((i: any) => [
+        i.entityRef,
+        i.environment,
+        i.rollout.name,
+        i.reason,
+      ]),
+    ).toEqual([
+      // waiting longest first (10:05 and 10:20); the aborted production canary is left out
+      ['component:default/checkout', 'staging', 'checkout', 'analysis-running'],
+      [
+        'component:default/checkout',
+        'production',
+        'checkout-worker',
+        'analysis-failed',
+      ],
+    ]);
+    const all = await get('?scope=all');
+    expect(new Set(all.body.items.map((i: any) => i.entityRef))).toEqual(
+      new Set(['component:default/checkout', 'component:default/ledger']),
+    );
+    const bad = await get('?scope=team');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain(
+      "scope: Invalid enum value. Expected 'owned' | 'all'",
+    );
   });
 
   it('degrades per source: Argo CD down, Kubernetes returning garbage', async () => {

@@ -7,6 +7,7 @@ import {
 import { ANNOTATIONS } from '@gantry/plugin-gantry-common';
 import type { AuditService } from '../audit/AuditService';
 import type { GateService } from '../gates/GateService';
+import type { DeploymentHistoryService } from '../history/DeploymentHistoryService';
 import type { RolloutsClient } from '../providers/RolloutsClient';
 import {
   rolloutPatches,
@@ -60,6 +61,8 @@ export class RolloutActionService {
       audit: AuditService;
       environments: string[];
       environmentLabel: string;
+      /** Marks the deployment as touched by hand, for the DORA "without intervention" rate. */
+      history?: Pick<DeploymentHistoryService, 'markManualIntervention'>;
     },
   ) {}
 
@@ -133,6 +136,11 @@ export class RolloutActionService {
         })),
       },
     });
+    if (environment)
+      await this.deps.history?.markManualIntervention(
+        input.entityRef,
+        environment,
+      );
     return { action: input.action, patches: patches.length, environment };
   }
 

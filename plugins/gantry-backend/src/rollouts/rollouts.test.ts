@@ -113,6 +113,34 @@ describe('rollout actions', () => {
     });
   });
 
+  it('marks the running deployment of the environment as touched by hand', async () => {
+    const report = await request(server)
+      .post('/api/gantry/deployments/events')
+      .set('Authorization', mockCredentials.service.header())
+      .send({
+        source: 'argocd',
+        application: 'checkout-staging',
+        entityRef: 'component:default/checkout',
+        environment: 'staging',
+        revision: '0d6a3b2c9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b',
+        phase: 'Succeeded',
+        startedAt: '2026-11-26T09:58:00Z',
+        initiatedBy: { automated: true },
+      });
+    expect(report.status).toBe(202);
+    const history = async () =>
+      (
+        await request(server)
+          .get(
+            '/api/gantry/entities/default/component/checkout/deployments/history',
+          )
+          .set('Authorization', mockCredentials.user.header())
+      ).body.items[0];
+    expect((await history()).manualIntervention).toBe(false);
+    expect((await act('checkout', 'promote')).status).toBe(200);
+    expect((await history()).manualIntervention).toBe(true);
+  });
+
   it('aborts and retries with the CLI patches; each action needs its permission', async () => {
     expect((await act('checkout', 'abort')).status).toBe(200);
     expect(patches).toEqual([

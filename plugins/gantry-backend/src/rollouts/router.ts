@@ -6,7 +6,11 @@ import {
   gantryRolloutPromotePermission,
   gantryRolloutRetryPermission,
 } from '@gantry/plugin-gantry-common';
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { z } from 'zod';
 import type { EntityAccess } from '../http/EntityAccess';
+import { parseQuery } from '../http/validate';
+import type { RolloutAttentionService } from './RolloutAttentionService';
 import { actorOf } from '../http/principal';
 import type { RolloutActionService } from './RolloutActionService';
 import type { RolloutAction } from './rolloutPatches';
@@ -19,11 +23,27 @@ const PERMISSIONS = {
 };
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
+const attentionQuery = z.object({
+  scope: z.enum(['owned', 'all']).default('owned'),
+});
+
 export function createRolloutsRouter(deps: {
+  httpAuth: HttpAuthService;
   access: EntityAccess;
   rollouts: RolloutActionService;
+  rolloutAttention: RolloutAttentionService;
 }) {
   const router = Router();
+
+  /** Rollouts awaiting promotion or paused on analysis, across what the caller owns. */
+  router.get('/rollouts/attention', async (req, res) => {
+    const credentials = await deps.httpAuth.credentials(req, {
+      allow: ['user'],
+    });
+    const q = parseQuery(attentionQuery, req.query);
+    res.json(await deps.rolloutAttention.list(credentials, q.scope));
+  });
+
   router.post(
     '/entities/:namespace/:kind/:name/rollouts/:cluster/:rolloutNamespace/:rollout/:action',
     async (req, res) => {

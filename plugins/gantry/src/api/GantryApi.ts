@@ -1,9 +1,28 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
+  CanaryAnalysis,
   ComplianceReport,
+  DeploymentHistoryPage,
   DeploymentsView,
+  DoraPeriod,
+  DoraView,
+  RolloutAttentionView,
+  Incident,
+  IncidentDetail,
+  IncidentRemedy,
   EntityOverview,
+  EntitySlos,
+  FeatureFlag,
+  FlagChangeRequest,
+  FlagCleanupReport,
+  FlagClientKey,
+  FlagClientKeyWithSecret,
+  FlagHistoryEntry,
+  FlagInput,
+  FlagSaveResult,
+  FlagSegment,
+  FlagUsage,
   GateVerdict,
   PromotionRequest,
   ReleaseRecord,
@@ -32,6 +51,30 @@ export interface GantryApi {
   ): Promise<PromotionRequest>;
   review(id: string, comment: string): Promise<PromotionRequest>;
   getDeployments(ref: CompoundEntityRef): Promise<DeploymentsView>;
+  getDeploymentHistory(
+    ref: CompoundEntityRef,
+    query?: { environment?: string; before?: string; limit?: number },
+  ): Promise<DeploymentHistoryPage>;
+  getDora(
+    ref: CompoundEntityRef,
+    environment: string,
+    period: DoraPeriod,
+  ): Promise<DoraView>;
+  getRolloutAttention(scope: 'owned' | 'all'): Promise<RolloutAttentionView>;
+  listIncidents(ref: CompoundEntityRef): Promise<{ items: Incident[] }>;
+  getIncident(ref: CompoundEntityRef, id: string): Promise<IncidentDetail>;
+  acknowledgeIncident(ref: CompoundEntityRef, id: string): Promise<Incident>;
+  applyRemedy(
+    ref: CompoundEntityRef,
+    id: string,
+    remedy: IncidentRemedy,
+  ): Promise<{ remedy: string }>;
+  listOnCallIncidents(): Promise<{ items: Incident[] }>;
+  /** The entity's canary analyses, newest first. */
+  listCanaryAnalyses(
+    ref: CompoundEntityRef,
+    limit?: number,
+  ): Promise<CanaryAnalysis[]>;
   rolloutAction(
     ref: CompoundEntityRef,
     rollout: { cluster: string; namespace: string; name: string },
@@ -54,6 +97,69 @@ export interface GantryApi {
     from: string,
     to: string,
     format: 'json' | 'csv',
+  ): Promise<string>;
+  listFlags(ref: CompoundEntityRef): Promise<FeatureFlag[]>;
+  /** Creates (baseVersion null) or edits a flag; a stale edit resolves with status 'stale'. */
+  saveFlag(
+    ref: CompoundEntityRef,
+    environment: string,
+    key: string,
+    body: { flag: FlagInput; baseVersion: number | null; reason: string },
+  ): Promise<FlagSaveResult>;
+  killFlag(
+    ref: CompoundEntityRef,
+    environment: string,
+    key: string,
+    reason: string,
+  ): Promise<{ flag: FeatureFlag; change: FlagChangeRequest }>;
+  listFlagChanges(ref: CompoundEntityRef): Promise<FlagChangeRequest[]>;
+  decideFlagChange(
+    ref: CompoundEntityRef,
+    id: string,
+    decision: 'approve' | 'reject',
+    comment?: string,
+  ): Promise<FlagChangeRequest>;
+  reviewFlagKill(
+    ref: CompoundEntityRef,
+    id: string,
+    comment: string,
+  ): Promise<FlagChangeRequest>;
+  getFlagCleanupReport(ref: CompoundEntityRef): Promise<FlagCleanupReport>;
+  getFlagHistory(ref: CompoundEntityRef): Promise<FlagHistoryEntry[]>;
+  getFlagUsage(
+    ref: CompoundEntityRef,
+    environment: string,
+    hours: number,
+  ): Promise<FlagUsage>;
+  listFlagSegments(ref: CompoundEntityRef): Promise<FlagSegment[]>;
+  /** Creates (baseVersion null) or edits a segment; a stale edit resolves with status 'stale'. */
+  saveFlagSegment(
+    ref: CompoundEntityRef,
+    environment: string,
+    name: string,
+    body: {
+      segment: { rule: Record<string, unknown>; description?: string };
+      baseVersion: number | null;
+      reason: string;
+    },
+  ): Promise<FlagSaveResult>;
+  listFlagClientKeys(ref: CompoundEntityRef): Promise<FlagClientKey[]>;
+  createFlagClientKey(
+    ref: CompoundEntityRef,
+    environment: string,
+    name: string,
+  ): Promise<FlagClientKeyWithSecret>;
+  rotateFlagClientKey(
+    ref: CompoundEntityRef,
+    id: string,
+  ): Promise<FlagClientKeyWithSecret>;
+  revokeFlagClientKey(ref: CompoundEntityRef, id: string): Promise<void>;
+  /** Error budgets, burn rates and alert status of the entity's SLOs. */
+  getSlos(ref: CompoundEntityRef): Promise<EntitySlos>;
+  /** The Prometheus rules generated from the entity's SLO spec (YAML). */
+  getSloRules(
+    ref: CompoundEntityRef,
+    format: 'rules' | 'prometheusrule',
   ): Promise<string>;
 }
 

@@ -2,9 +2,28 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
+  CanaryAnalysis,
   ComplianceReport,
+  DeploymentHistoryPage,
   DeploymentsView,
+  DoraPeriod,
+  DoraView,
+  RolloutAttentionView,
+  Incident,
+  IncidentDetail,
+  IncidentRemedy,
   EntityOverview,
+  EntitySlos,
+  FeatureFlag,
+  FlagChangeRequest,
+  FlagCleanupReport,
+  FlagClientKey,
+  FlagClientKeyWithSecret,
+  FlagHistoryEntry,
+  FlagInput,
+  FlagSaveResult,
+  FlagSegment,
+  FlagUsage,
   GateVerdict,
   PromotionRequest,
   ReleaseRecord,
@@ -35,6 +54,7 @@ export class GantryClient implements GantryApi {
       body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
     });
     if (!res.ok) throw await ResponseError.fromResponse(res);
+    if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
   }
 
@@ -105,6 +125,67 @@ export class GantryClient implements GantryApi {
     return this.call(`${entityPath(ref)}/deployments`);
   }
 
+  getDeploymentHistory(
+    ref: CompoundEntityRef,
+    query: { environment?: string; before?: string; limit?: number } = {},
+  ): Promise<DeploymentHistoryPage> {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query))
+      if (v !== undefined) q.set(k, String(v));
+    return this.call(`${entityPath(ref)}/deployments/history?${q}`);
+  }
+
+  getDora(
+    ref: CompoundEntityRef,
+    environment: string,
+    period: DoraPeriod,
+  ): Promise<DoraView> {
+    return this.call(
+      `${entityPath(ref)}/dora?${new URLSearchParams({ environment, period })}`,
+    );
+  }
+
+  getRolloutAttention(scope: 'owned' | 'all'): Promise<RolloutAttentionView> {
+    return this.call(`/rollouts/attention?scope=${scope}`);
+  }
+
+  listIncidents(ref: CompoundEntityRef): Promise<{ items: Incident[] }> {
+    return this.call(`${entityPath(ref)}/incidents`);
+  }
+
+  getIncident(ref: CompoundEntityRef, id: string): Promise<IncidentDetail> {
+    return this.call(`${entityPath(ref)}/incidents/${e(id)}`);
+  }
+
+  acknowledgeIncident(ref: CompoundEntityRef, id: string): Promise<Incident> {
+    return this.call(`${entityPath(ref)}/incidents/${e(id)}/acknowledge`, {
+      method: 'POST',
+    });
+  }
+
+  applyRemedy(ref: CompoundEntityRef, id: string, remedy: IncidentRemedy) {
+    const { label: _label, ...target } = remedy;
+    return this.call<{ remedy: string }>(
+      `${entityPath(ref)}/incidents/${e(id)}/remedies`,
+      { method: 'POST', body: target },
+    );
+  }
+
+  listOnCallIncidents(): Promise<{ items: Incident[] }> {
+    return this.call('/incidents/on-call');
+  }
+
+  async listCanaryAnalyses(
+    ref: CompoundEntityRef,
+    limit = 20,
+  ): Promise<CanaryAnalysis[]> {
+    return (
+      await this.call<{ items: CanaryAnalysis[] }>(
+        `${entityPath(ref)}/canary/analyses?limit=${limit}`,
+      )
+    ).items;
+  }
+
   rolloutAction(
     ref: CompoundEntityRef,
     rollout: { cluster: string; namespace: string; name: string },
@@ -157,5 +238,189 @@ export class GantryClient implements GantryApi {
     return `${base}${entityPath(ref)}/compliance-report?from=${e(from)}&to=${e(
       to,
     )}&format=${format}`;
+  }
+
+  async listFlags(ref: CompoundEntityRef): Promise<FeatureFlag[]> {
+    return (
+      await this.call<{ items: FeatureFlag[] }>(`${entityPath(ref)}/flags`)
+    ).items;
+  }
+
+  saveFlag(
+    ref: CompoundEntityRef,
+    environment: string,
+    key: string,
+    body: { flag: FlagInput; baseVersion: number | null; reason: string },
+  ): Promise<FlagSaveResult> {
+    return this.putVersioned(
+      `${entityPath(ref)}/flags/${e(environment)}/${e(key)}`,
+      body,
+    );
+  }
+
+  async listFlagSegments(ref: CompoundEntityRef): Promise<FlagSegment[]> {
+    return (
+      await this.call<{ items: FlagSegment[] }>(
+        `${entityPath(ref)}/flag-segments`,
+      )
+    ).items;
+  }
+
+  saveFlagSegment(
+    ref: CompoundEntityRef,
+    environment: string,
+    name: string,
+    body: {
+      segment: { rule: Record<string, unknown>; description?: string };
+      baseVersion: number | null;
+      reason: string;
+    },
+  ): Promise<FlagSaveResult> {
+    return this.putVersioned(
+      `${entityPath(ref)}/flag-segments/${e(environment)}/${e(name)}`,
+      body,
+    );
+  }
+
+  /** A PUT that carries a version; 412 (stale) comes back as a result, not an error. */
+  private async putVersioned(
+    path: string,
+    body: unknown,
+  ): Promise<FlagSaveResult> {
+    try {
+      return await this.call<FlagSaveResult>(path, { method: 'PUT', body });
+    } catch (err) {
+      if (err instanceof ResponseError && err.response.status === 412) {
+        const stale = err.body as unknown as {
+          error: { message: string };
+          current: FeatureFlag | FlagSegment | null;
+        };
+        return {
+          status: 'stale',
+          message: stale.error.message,
+          current: stale.current,
+        };
+      }
+      throw err;
+    }
+  }
+
+  killFlag(
+    ref: CompoundEntityRef,
+    environment: string,
+    key: string,
+    reason: string,
+  ) {
+    return this.call<{ flag: FeatureFlag; change: FlagChangeRequest }>(
+      `${entityPath(ref)}/flags/${e(environment)}/${e(key)}/kill`,
+      { method: 'POST', body: { reason } },
+    );
+  }
+
+  async listFlagChanges(ref: CompoundEntityRef): Promise<FlagChangeRequest[]> {
+    return (
+      await this.call<{ items: FlagChangeRequest[] }>(
+        `${entityPath(ref)}/flag-changes`,
+      )
+    ).items;
+  }
+
+  decideFlagChange(
+    ref: CompoundEntityRef,
+    id: string,
+    decision: 'approve' | 'reject',
+    comment?: string,
+  ): Promise<FlagChangeRequest> {
+    return this.call(`${entityPath(ref)}/flag-changes/${e(id)}/decision`, {
+      method: 'POST',
+      body: { decision, comment },
+    });
+  }
+
+  reviewFlagKill(
+    ref: CompoundEntityRef,
+    id: string,
+    comment: string,
+  ): Promise<FlagChangeRequest> {
+    return this.call(`${entityPath(ref)}/flag-changes/${e(id)}/review`, {
+      method: 'POST',
+      body: { comment },
+    });
+  }
+
+  getFlagCleanupReport(ref: CompoundEntityRef): Promise<FlagCleanupReport> {
+    return this.call(`${entityPath(ref)}/flags/cleanup-report`);
+  }
+
+  getFlagUsage(
+    ref: CompoundEntityRef,
+    environment: string,
+    hours: number,
+  ): Promise<FlagUsage> {
+    return this.call(
+      `${entityPath(ref)}/flags/usage?${new URLSearchParams({
+        environment,
+        hours: String(hours),
+      })}`,
+    );
+  }
+
+  async getFlagHistory(ref: CompoundEntityRef): Promise<FlagHistoryEntry[]> {
+    return (
+      await this.call<{ items: FlagHistoryEntry[] }>(
+        `${entityPath(ref)}/flags/history`,
+      )
+    ).items;
+  }
+
+  async listFlagClientKeys(ref: CompoundEntityRef): Promise<FlagClientKey[]> {
+    return (
+      await this.call<{ items: FlagClientKey[] }>(
+        `${entityPath(ref)}/flag-keys`,
+      )
+    ).items;
+  }
+
+  createFlagClientKey(
+    ref: CompoundEntityRef,
+    environment: string,
+    name: string,
+  ): Promise<FlagClientKeyWithSecret> {
+    return this.call(`${entityPath(ref)}/flag-keys`, {
+      method: 'POST',
+      body: { environment, name },
+    });
+  }
+
+  rotateFlagClientKey(
+    ref: CompoundEntityRef,
+    id: string,
+  ): Promise<FlagClientKeyWithSecret> {
+    return this.call(`${entityPath(ref)}/flag-keys/${e(id)}/rotate`, {
+      method: 'POST',
+      body: {},
+    });
+  }
+
+  revokeFlagClientKey(ref: CompoundEntityRef, id: string): Promise<void> {
+    return this.call(`${entityPath(ref)}/flag-keys/${e(id)}`, {
+      method: 'DELETE',
+    });
+  }
+
+  getSlos(ref: CompoundEntityRef): Promise<EntitySlos> {
+    return this.call(`${entityPath(ref)}/slos`);
+  }
+
+  async getSloRules(
+    ref: CompoundEntityRef,
+    format: 'rules' | 'prometheusrule',
+  ): Promise<string> {
+    const base = await this.deps.discoveryApi.getBaseUrl('gantry');
+    const res = await this.deps.fetchApi.fetch(
+      `${base}${entityPath(ref)}/slos/rules?format=${format}`,
+    );
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    return res.text();
   }
 }

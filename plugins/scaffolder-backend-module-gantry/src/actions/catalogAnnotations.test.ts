@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createCatalogAnnotationsAction } from './catalogAnnotations';
 
@@ -23,6 +24,29 @@ describe('gantry:catalog:annotations', () => {
       'gantry.dev/feature-flags': 'enabled',
       'gantry.dev/compliance-policy': 'default',
     });
+  });
+
+  it("says where the component's TechDocs runbooks will be, from app.baseUrl", async () => {
+    const ctx = createMockActionContext({
+      input: {
+        name: 'checkout',
+        namespace: 'payments',
+        entityNamespace: 'shop',
+      },
+    });
+    await createCatalogAnnotationsAction({
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: 'https://portal.acme.dev/' } },
+      }),
+    }).handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'runbookBaseUrl',
+      'https://portal.acme.dev/docs/shop/component/checkout/runbooks',
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:shop/checkout',
+    );
   });
 
   it('publishes input and output JSON schemas for the action list', () => {

@@ -1,12 +1,19 @@
+import type { RootConfigService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ANNOTATIONS } from '@gantry/plugin-gantry-common';
 
 /**
  * `gantry:catalog:annotations` computes the Gantry annotations for a new service from
  * the same names the rest of Gantry reads (gantry-common), so a template never
- * hard-codes them. The output goes into the generated catalog-info.yaml.
+ * hard-codes them. The output goes into the generated catalog-info.yaml, with where
+ * the service's TechDocs runbooks will be (from `app.baseUrl`) for the alerts' runbook_url.
  */
-export function createCatalogAnnotationsAction() {
+export function createCatalogAnnotationsAction(
+  options: { config?: RootConfigService } = {},
+) {
+  const appUrl = (
+    options.config?.getOptionalString('app.baseUrl') ?? ''
+  ).replace(/\/$/, '');
   return createTemplateAction({
     id: 'gantry:catalog:annotations',
     supportsDryRun: true,
@@ -57,17 +64,38 @@ export function createCatalogAnnotationsAction() {
             .describe('Path of the SLO spec in the service repo'),
         compliancePolicy: z =>
           z.string().default('default').describe('Quality gate policy name'),
+        entityNamespace: z =>
+          z
+            .string()
+            .default('default')
+            .describe('Catalog namespace of the component'),
       },
       output: {
         annotations: z =>
           z
             .record(z.string())
             .describe('Annotations to put in metadata.annotations'),
+        runbookBaseUrl: z =>
+          z
+            .string()
+            .describe(
+              "The component's TechDocs runbooks: <app.baseUrl>/docs/<namespace>/component/<name>/runbooks",
+            ),
+        entityRef: z =>
+          z
+            .string()
+            .describe('component:<namespace>/<name>, as alerts carry it'),
       },
     },
     async handler(ctx) {
-      const { name, namespace, argocdInstance, sloSpecPath, compliancePolicy } =
-        ctx.input;
+      const {
+        name,
+        namespace,
+        argocdInstance,
+        sloSpecPath,
+        compliancePolicy,
+        entityNamespace = 'default',
+      } = ctx.input;
       const annotations: Record<string, string> = {
         [ANNOTATIONS.argocdAppSelector]: `app.kubernetes.io/name=${name}`,
         [ANNOTATIONS.kubernetesId]: name,
@@ -83,6 +111,11 @@ export function createCatalogAnnotationsAction() {
         `Gantry annotations for ${name}: ${Object.keys(annotations).length}`,
       );
       ctx.output('annotations', annotations);
+      ctx.output(
+        'runbookBaseUrl',
+        `${appUrl}/docs/${entityNamespace}/component/${name}/runbooks`,
+      );
+      ctx.output('entityRef', `component:${entityNamespace}/${name}`);
     },
   });
 }

@@ -29,7 +29,8 @@ describe('gantry:gitops actions', () => {
       c => c[0] === 'files',
     )[1];
     expect(files).toContain('overlays/production/rollout-patch.yaml');
-    expect(files).toHaveLength(21);
+    expect(files).toHaveLength(28);
+    expect(files).toContain('alerting/production/alertmanager.yml');
     const es = fs.readFileSync(
       path.join(
         workspace.path,
@@ -45,7 +46,8 @@ describe('gantry:gitops actions', () => {
     });
     await createGitopsValidateAction().handler(validate as any);
     expect(validate.output).toHaveBeenCalledWith('valid', true);
-    expect(validate.output).toHaveBeenCalledWith('checked', 27);
+    expect(validate.output).toHaveBeenCalledWith('checked', 31);
+    expect(validate.output).toHaveBeenCalledWith('alertmanagerChecked', 4);
   });
 
   it('fails with every violation named when the tree is broken', async () => {

@@ -1,15 +1,29 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import {
+  resolveSafeChildPath,
+  type RootConfigService,
+} from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'fs-extra';
 import path from 'node:path';
 import { generateOverlays } from '../gitops/generate';
 
-/** `gantry:gitops:overlays` writes a service's Kustomize tree into the workspace. */
-export function createGitopsOverlaysAction() {
+const blankToUndefined = (o: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(o).filter(([, v]) => v !== '' && v !== undefined),
+  );
+
+/**
+ * `gantry:gitops:overlays` writes a service's Kustomize tree into the workspace.
+ * Alertmanager reaches Gantry at the backend's `backend.baseUrl` unless the input says otherwise.
+ */
+export function createGitopsOverlaysAction(
+  options: { config?: RootConfigService } = {},
+) {
+  const backendUrl = options.config?.getOptionalString('backend.baseUrl');
   return createTemplateAction({
     id: 'gantry:gitops:overlays',
     description:
-      'Generates a Kustomize tree for one service: base (Argo Rollouts Rollout, stable/canary Services, HPA, PDB, NetworkPolicies, ServiceAccount, ServiceMonitor, AnalysisTemplate), staging and production overlays with ExternalSecrets, and Argo CD Applications with an AppProject.',
+      'Generates a Kustomize tree for one service: base (Argo Rollouts Rollout, stable/canary Services, HPA, PDB, NetworkPolicies, ServiceAccount, ServiceMonitor, AnalysisTemplate), staging and production overlays with ExternalSecrets and Alertmanager routing (AlertmanagerConfig: pages to PagerDuty or Opsgenie, tickets to Slack or a ticket webhook, every alert to Gantry), the same routing as plain alertmanager.yml files, and Argo CD Applications with an AppProject.',
     supportsDryRun: true,
     examples: [
       {
@@ -24,6 +38,21 @@ export function createGitopsOverlaysAction() {
       gitopsRepoUrl: https://github.com/acme/gitops
       gitopsPath: services/checkout
       targetPath: gitops`,
+      },
+      {
+        description: 'Pages to Opsgenie, tickets to #checkout-oncall',
+        example: `steps:
+  - id: overlays
+    action: gantry:gitops:overlays
+    input:
+      name: checkout
+      namespace: shop
+      image: ghcr.io/acme/checkout
+      gitopsRepoUrl: https://github.com/acme/gitops
+      alerting:
+        pager: opsgenie
+        slackChannel: '#checkout-oncall'
+        repeatInterval: { page: 30m, ticket: 1d }`,
       },
     ],
     schema: {
@@ -72,6 +101,53 @@ export function createGitopsOverlaysAction() {
             .describe(
               'Per-environment replicas, resources, pauses (see README)',
             ),
+        alerting: z =>
+          z
+            .object({
+              entityRef: z
+                .string()
+                .optional()
+                .describe(
+                  'Entity the alerts carry as gantry_entity; default component:default/<name>',
+                ),
+              pager: z
+                .enum(['pagerduty', 'opsgenie'])
+                .optional()
+                .describe('Pager for severity=page; default pagerduty'),
+              ticket: z
+                .enum(['slack', 'webhook'])
+                .optional()
+                .describe(
+                  'Where severity=ticket goes: slack (default) or a ticket system webhook',
+                ),
+              slackChannel: z
+                .string()
+                .optional()
+                .describe('Slack channel; default #<name>-alerts'),
+              ticketWebhookUrl: z
+                .string()
+                .optional()
+                .describe('Ticket system webhook, when ticket is webhook'),
+              gantryUrl: z
+                .string()
+                .optional()
+                .describe(
+                  "Gantry's backend as Alertmanager reaches it; default backend.baseUrl",
+                ),
+              pageInStaging: z
+                .boolean()
+                .optional()
+                .describe('Page from staging too; default false'),
+              repeatInterval: z
+                .object({
+                  page: z.string().optional(),
+                  ticket: z.string().optional(),
+                })
+                .optional()
+                .describe('Repeat intervals; default page 1h, ticket 12h'),
+            })
+            .optional()
+            .describe('Alert routing (see README)'),
         targetPath: z =>
           z
             .string()
@@ -91,11 +167,16 @@ export function createGitopsOverlaysAction() {
         targetPath = '.',
         secretStoreProvider,
         secretStoreName,
+        alerting = {},
         ...rest
       } = ctx.input;
       const files = generateOverlays({
         ...rest,
         gitopsPath: rest.gitopsPath ?? '',
+        alerting: blankToUndefined({
+          gantryUrl: backendUrl,
+          ...blankToUndefined(alerting),
+        }),
         ...(secretStoreProvider
           ? {
               secretStore: {

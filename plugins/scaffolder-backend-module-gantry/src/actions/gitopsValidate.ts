@@ -8,7 +8,7 @@ export function createGitopsValidateAction() {
   return createTemplateAction({
     id: 'gantry:gitops:validate',
     description:
-      'Validates a GitOps tree: every manifest against its Kubernetes, Argo Rollouts, Argo CD, External Secrets or Prometheus Operator schema, and policy (restricted Pod Security Standard, limits, pinned images, production PDB and replicas, canary steps ascending to 100). Fails on any violation, naming file, object and field.',
+      'Validates a GitOps tree: every manifest against its Kubernetes, Argo Rollouts, Argo CD, External Secrets or Prometheus Operator schema, every Alertmanager config (alertmanager.yml files and AlertmanagerConfig resources) with amtool check-config, and policy (restricted Pod Security Standard, limits, pinned images, production PDB and replicas, canary steps ascending to 100). Fails on any violation, naming file, object and field.',
     supportsDryRun: true,
     schema: {
       input: {
@@ -41,6 +41,10 @@ export function createGitopsValidateAction() {
           z
             .array(z.string())
             .describe('apiVersion/kind without a known schema'),
+        alertmanagerChecked: z =>
+          z
+            .number()
+            .describe('Alertmanager configs checked with amtool check-config'),
         violations: z =>
           z.array(
             z.object({
@@ -63,6 +67,7 @@ export function createGitopsValidateAction() {
       ctx.output('valid', report.valid);
       ctx.output('checked', report.checked);
       ctx.output('unchecked', report.unchecked);
+      ctx.output('alertmanagerChecked', report.alertmanagerChecked);
       ctx.output('violations', report.violations);
       if (report.unchecked.length)
         ctx.logger.warn(
@@ -78,7 +83,7 @@ export function createGitopsValidateAction() {
         );
       }
       ctx.logger.info(
-        `GitOps tree valid: ${report.checked} object(s) checked against their schemas`,
+        `GitOps tree valid: ${report.checked} object(s) checked against their schemas, ${report.alertmanagerChecked} Alertmanager config(s) with amtool`,
       );
     },
   });

@@ -1,16 +1,31 @@
 import type { OverlayOptions } from './options';
 import { WAVE, selectorLabels, serviceNames, wave } from './labels';
+import { SECRET_KEYS, alertingSecretName, entityRefOf } from './alerting';
+
+/** default/component/checkout, as Gantry's entity routes spell an entity. */
+const entityPath = (o: OverlayOptions) => {
+  const [kind, rest] = entityRefOf(o).split(':');
+  const [namespace, name] = rest.split('/');
+  return `${namespace}/${kind}/${name}`;
+};
 
 export const ANALYSIS_TEMPLATE = (o: OverlayOptions) =>
   `${o.name}-canary-analysis`;
 
-/** Analysis args: Argo Rollouts fills the pod template hashes of the canary and stable ReplicaSets. */
-export function analysisArgs(o: OverlayOptions) {
+/**
+ * Analysis args: Argo Rollouts fills the pod template hashes of the canary and stable
+ * ReplicaSets; `step` keys Gantry's judge verdict (one per rollout, canary and step;
+ * blue-green's pre-promotion analysis is step 0).
+ */
+export function analysisArgs(o: OverlayOptions, step = 0, windowMinutes = 5) {
   return [
     { name: 'service-name', value: o.name },
     { name: 'namespace', value: o.namespace },
     { name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } },
     { name: 'stable-hash', valueFrom: { podTemplateHashValue: 'Stable' } },
+    { name: 'step', value: String(step) },
+    // the judge compares canary and stable over the pause before this analysis
+    { name: 'window-seconds', value: String(windowMinutes * 60) },
   ];
 }
 
@@ -26,7 +41,7 @@ export function canarySteps(o: OverlayOptions, pauseMinutes: number) {
     steps.push({
       analysis: {
         templates: [{ templateName: ANALYSIS_TEMPLATE(o) }],
-        args: analysisArgs(o),
+        args: analysisArgs(o, steps.length, pauseMinutes),
       },
     });
   }
@@ -314,8 +329,54 @@ export function analysisTemplate(o: OverlayOptions) {
         { name: 'namespace' },
         { name: 'canary-hash' },
         { name: 'stable-hash' },
+        { name: 'step' },
+        { name: 'window-seconds' },
+        {
+          name: 'gantry-token',
+          valueFrom: {
+            secretKeyRef: {
+              name: alertingSecretName(o),
+              key: SECRET_KEYS.canaryJudge,
+            },
+          },
+        },
       ],
       metrics: [
+        {
+          // Gantry's statistical judge (baseline vs canary over the pause before this
+          // step); Marginal and Error verdicts leave the metric Inconclusive, which
+          // pauses the rollout for a person instead of failing or passing it.
+          name: 'gantry-canary-judge',
+          count: 1,
+          consecutiveErrorLimit: 3,
+          successCondition: 'result.verdict == "Pass"',
+          failureCondition: 'result.verdict == "Fail"',
+          provider: {
+            web: {
+              method: 'POST',
+              url: `${o.alerting.gantryUrl.replace(
+                /\/$/,
+                '',
+              )}/api/gantry/entities/${entityPath(o)}/canary/analyses`,
+              timeoutSeconds: 30,
+              headers: [
+                { key: 'Authorization', value: 'Bearer {{args.gantry-token}}' },
+                { key: 'Content-Type', value: 'application/json' },
+              ],
+              jsonBody: {
+                rolloutNamespace: '{{args.namespace}}',
+                rollout: '{{args.service-name}}',
+                service: '{{args.service-name}}',
+                step: '{{args.step}}',
+                canaryHash: '{{args.canary-hash}}',
+                baselineHash: '{{args.stable-hash}}',
+                windowSeconds: '{{args.window-seconds}}',
+                stepSeconds: 30,
+              },
+              jsonPath: '{$}',
+            },
+          },
+        },
         {
           name: 'error-rate',
           interval: '1m',

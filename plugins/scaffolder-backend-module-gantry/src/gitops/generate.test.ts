@@ -45,8 +45,10 @@ describe('generated GitOps overlays', () => {
       expect(report.violations).toEqual([]);
       expect(report.valid).toBe(true);
       expect(report.unchecked).toEqual([]);
-      // staging + production overlays (12 objects each) and the Argo CD project with two apps
-      expect(report.checked).toBe(12 * 2 + 3);
+      // staging + production overlays (14 objects each) and the Argo CD project with two apps
+      expect(report.checked).toBe(14 * 2 + 3);
+      // amtool check-config: the AlertmanagerConfig of each overlay and the two plain configs
+      expect(report.alertmanagerChecked).toBe(4);
     });
 
     it('passes validation of the files as they stand too', async () => {
@@ -166,6 +168,46 @@ describe('generated GitOps overlays', () => {
         .filter((s: any) => s.pause)
         .map((s: any) => s.pause.duration),
     ).toEqual(['2m', '2m', '2m', '2m']);
+    // each analysis asks Gantry's judge about its own step, over the pause before it
+    const arg = (step: any, name: string) =>
+      step.analysis.args.find((a: any) => a.name === name).value;
+    expect(
+      prod
+        .filter((s: any) => s.analysis)
+        .map((s: any) => [arg(s, 'step'), arg(s, 'window-seconds')]),
+    ).toEqual([
+      ['2', '900'],
+      ['5', '900'],
+      ['8', '900'],
+      ['11', '900'],
+    ]);
+    const template = find(
+      build(dir, 'overlays/production'),
+      'AnalysisTemplate',
+    );
+    const judge = template.spec.metrics.find(
+      (m: any) => m.name === 'gantry-canary-judge',
+    );
+    expect(judge).toMatchObject({
+      successCondition: 'result.verdict == "Pass"',
+      failureCondition: 'result.verdict == "Fail"',
+      provider: {
+        web: {
+          method: 'POST',
+          url: 'http://backstage.backstage.svc.cluster.local:7007/api/gantry/entities/default/component/checkout/canary/analyses',
+          jsonBody: {
+            step: '{{args.step}}',
+            canaryHash: '{{args.canary-hash}}',
+            windowSeconds: '{{args.window-seconds}}',
+          },
+        },
+      },
+    });
+    expect(
+      template.spec.args.find((a: any) => a.name === 'gantry-token').valueFrom,
+    ).toEqual({
+      secretKeyRef: { name: 'checkout-alerting', key: 'canary-judge-token' },
+    });
     const rollout = find(build(dir, 'overlays/production'), 'Rollout');
     expect(rollout.spec.strategy.canary).toMatchObject({
       maxUnavailable: 0,
@@ -266,6 +308,18 @@ describe('gantry:gitops:validate on a broken tree', () => {
     expect(byField['Service/payments spec.ports[0].port']).toMatchObject({
       file: 'overlays/production/service.yaml',
       message: 'must be integer',
+    });
+    // amtool check-config, on a plain config and on an AlertmanagerConfig as the operator merges it
+    expect(report.alertmanagerChecked).toBe(2);
+    expect(byField['Alertmanager config ']).toMatchObject({
+      file: 'alerting/alertmanager.yml',
+      message:
+        'fails amtool check-config: undefined receiver "payments-pager" used in route',
+    });
+    expect(byField['AlertmanagerConfig/payments spec']).toMatchObject({
+      file: 'overlays/production/alertmanagerconfig.yaml',
+      message:
+        "fails amtool check-config once merged into Alertmanager's config: no global Slack API URL set either inline or in a file",
     });
   });
 });

@@ -30,6 +30,55 @@ const environment = z.object({
 });
 export type EnvironmentOptions = z.infer<typeof environment>;
 
+/** Alertmanager's duration format, e.g. 30s, 5m, 1h30m, 1d. */
+const amDuration = z.string().regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, {
+  message: 'must be an Alertmanager duration such as 30s, 5m, 4h or 1d',
+});
+
+/** Where each severity of the service's alerts goes; secrets come from the secret store. */
+const alerting = z
+  .object({
+    /** Catalog entity the alerts carry as gantry_entity; default component:default/<name>. */
+    entityRef: z
+      .string()
+      .regex(/^component:[a-z0-9._-]+\/[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/i, {
+        message:
+          'must be a component entity ref such as component:default/checkout',
+      })
+      .optional(),
+    /** On-call pager for severity=page. */
+    pager: z.enum(['pagerduty', 'opsgenie']).default('pagerduty'),
+    /** Where severity=ticket goes: a Slack channel or a ticket system's Alertmanager webhook. */
+    ticket: z.enum(['slack', 'webhook']).default('slack'),
+    /** Slack channel; default #<name>-alerts. */
+    slackChannel: z
+      .string()
+      .regex(/^[#@][a-z0-9._-]+$/, {
+        message: 'must be a Slack channel such as #checkout-alerts',
+      })
+      .optional(),
+    /** The ticket system's webhook (ticket: webhook), e.g. a Jira or ServiceNow Alertmanager bridge. */
+    ticketWebhookUrl: z.string().url().optional(),
+    /** Gantry's backend as Alertmanager reaches it; alerts go to <gantryUrl>/api/gantry/alerts/alertmanager. */
+    gantryUrl: z
+      .string()
+      .url()
+      .default('http://backstage.backstage.svc.cluster.local:7007'),
+    /** Page in staging too; by default staging pages go to the ticket receiver. */
+    pageInStaging: z.boolean().default(false),
+    repeatInterval: z
+      .object({
+        page: amDuration.default('1h'),
+        ticket: amDuration.default('12h'),
+      })
+      .default({}),
+  })
+  .refine(a => a.ticket !== 'webhook' || a.ticketWebhookUrl, {
+    message: 'needs ticketWebhookUrl when ticket is webhook',
+    path: ['ticketWebhookUrl'],
+  });
+export type AlertingOptions = z.infer<typeof alerting>;
+
 /** Everything gantry:gitops:overlays needs to generate a service's GitOps tree. */
 export const overlayOptionsSchema = z.object({
   name: dns1123.describe(
@@ -76,6 +125,7 @@ export const overlayOptionsSchema = z.object({
       name: z.string().min(1),
     })
     .default({ provider: 'vault', name: 'vault-backend' }),
+  alerting: alerting.default({}),
   environments: z
     .object({ staging: environment, production: environment })
     .default({

@@ -81,7 +81,12 @@ export function overlayKustomization(o: OverlayOptions, env: Environment) {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     namespace: o.namespace,
-    resources: ['../../base', 'externalsecret.yaml'],
+    resources: [
+      '../../base',
+      'externalsecret.yaml',
+      'alerting-secret.yaml',
+      'alertmanagerconfig.yaml',
+    ],
     labels: [
       { pairs: { 'gantry.dev/environment': env }, includeSelectors: false },
     ],

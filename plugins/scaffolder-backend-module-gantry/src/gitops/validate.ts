@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { toAlertmanagerConfig } from './alertmanagerConversion';
+import { amtoolCheckConfig } from './amtool';
 import { checkPolicies, type Manifest, type Violation } from './policies';
 import { validateSchema } from './schemas';
 
@@ -15,6 +17,8 @@ export interface ValidationReport {
   checked: number;
   /** `apiVersion/kind` of objects no schema is known for (not failed, listed). */
   unchecked: string[];
+  /** Alertmanager configs (files and AlertmanagerConfig resources) `amtool check-config` passed or failed. */
+  alertmanagerChecked: number;
   violations: Violation[];
 }
 
@@ -62,6 +66,68 @@ function parseDocs(file: string, text: string, problems: Violation[]): any[] {
   return out;
 }
 
+/** A plain alertmanager.yml: a route and receivers, not a Kubernetes object. */
+function isAlertmanagerFile(text: string): boolean {
+  const docs = parseAllDocuments(text);
+  if (docs.length !== 1 || docs[0].errors.length) return false;
+  const obj = docs[0].toJS();
+  return (
+    typeof obj === 'object' &&
+    obj !== null &&
+    !obj.apiVersion &&
+    'route' in obj &&
+    'receivers' in obj
+  );
+}
+
+/** amtool check-config on each plain config and on each AlertmanagerConfig as the operator merges it. */
+async function checkAlertmanager(
+  plain: Array<{ file: string; text: string }>,
+  manifests: Manifest[],
+  amtool: string | undefined,
+  problems: Violation[],
+): Promise<number> {
+  const fix = 'Correct the config so `amtool check-config` accepts it.';
+  let count = 0;
+  for (const { file, text } of plain) {
+    count += 1;
+    const reason = await amtoolCheckConfig(text, amtool);
+    if (reason) {
+      problems.push({
+        file,
+        object: 'Alertmanager config',
+        field: '',
+        message: `fails amtool check-config: ${reason}`,
+        fix,
+      });
+    }
+  }
+  for (const m of manifests) {
+    if (
+      m.obj.kind !== 'AlertmanagerConfig' ||
+      !String(m.obj.apiVersion).startsWith('monitoring.coreos.com/')
+    )
+      continue;
+    count += 1;
+    const name = m.obj.metadata?.name ?? '(unnamed)';
+    const config = toAlertmanagerConfig(m.obj.spec, {
+      namespace: m.obj.metadata?.namespace ?? 'default',
+      name,
+    });
+    const reason = await amtoolCheckConfig(config, amtool);
+    if (reason) {
+      problems.push({
+        file: m.file,
+        object: `AlertmanagerConfig/${name}`,
+        field: 'spec',
+        message: `fails amtool check-config once merged into Alertmanager's config: ${reason}`,
+        fix,
+      });
+    }
+  }
+  return count;
+}
+
 /** Kustomization roots: directories with a kustomization that no other kustomization includes. */
 function kustomizationRoots(files: Record<string, string>): string[] {
   const dirs = Object.keys(files)
@@ -87,15 +153,26 @@ function kustomizationRoots(files: Record<string, string>): string[] {
 /**
  * Validates a GitOps tree: with `build: 'kustomize'` each Kustomization root is built
  * with `kubectl kustomize` and what it renders is checked; with `build: 'none'` every
- * manifest file is checked as it stands (kustomizations and patches skipped).
+ * manifest file is checked as it stands (kustomizations and patches skipped). Either way
+ * every Alertmanager config (alertmanager.yml files, AlertmanagerConfig resources) must
+ * pass `amtool check-config`.
  */
 export async function validateTree(
   root: string,
-  opts: { build: 'kustomize' | 'none'; environment?: string; kubectl?: string },
+  opts: {
+    build: 'kustomize' | 'none';
+    environment?: string;
+    kubectl?: string;
+    amtool?: string;
+  },
 ): Promise<ValidationReport> {
   const files = readTree(root);
   const problems: Violation[] = [];
   const manifests: Manifest[] = [];
+  const alertmanagerFiles = Object.entries(files)
+    .filter(([, text]) => isAlertmanagerFile(text))
+    .map(([file, text]) => ({ file, text }));
+  const isPlainAlertmanager = new Set(alertmanagerFiles.map(f => f.file));
   if (opts.build === 'kustomize') {
     const roots = kustomizationRoots(files);
     if (roots.length === 0) {
@@ -158,7 +235,8 @@ export async function validateTree(
       }
     }
     for (const [f, text] of Object.entries(files)) {
-      if (KUSTOMIZATION.test(f) || patches.has(f)) continue;
+      if (KUSTOMIZATION.test(f) || patches.has(f) || isPlainAlertmanager.has(f))
+        continue;
       for (const obj of parseDocs(f, text, problems)) {
         if (Array.isArray(obj) || typeof obj !== 'object') continue;
         manifests.push({
@@ -203,10 +281,17 @@ export async function validateTree(
     }
   }
   problems.push(...checkPolicies(manifests));
+  const alertmanagerChecked = await checkAlertmanager(
+    alertmanagerFiles,
+    manifests,
+    opts.amtool,
+    problems,
+  );
   return {
     valid: problems.length === 0,
     checked,
     unchecked: [...unchecked].sort(),
+    alertmanagerChecked,
     violations: problems,
   };
 }

@@ -8,6 +8,10 @@ import { ErrorWithRetry } from '../shared/ErrorWithRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { CapabilityCard } from './CapabilityCard';
 import { PipelineSection } from '../Pipeline';
+import { DeploymentHistoryCard, DoraCard } from '../History';
+import { IncidentsCard } from '../Incidents';
+import { CanaryAnalysisCard } from '../CanaryAnalysis';
+import { SloCard } from '../SloCard';
 
 /** The Delivery tab: what Gantry can show for this entity and what it still needs. */
 export function DeliveryTab() {
@@ -51,6 +55,12 @@ export function DeliveryTab() {
     c =>
       c.id === 'deployments' && c.missing.every(m => m.kind !== 'annotation'),
   );
+  const analysisAnnotated = value.capabilities.some(
+    c => c.id === 'analysis' && c.missing.every(m => m.kind !== 'annotation'),
+  );
+  const slosAnnotated = value.capabilities.some(
+    c => c.id === 'slos' && c.missing.every(m => m.kind !== 'annotation'),
+  );
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
@@ -63,6 +73,29 @@ export function DeliveryTab() {
         <Grid item xs={12}>
           <Typography variant="h6">Pipeline</Typography>
           <PipelineSection />
+        </Grid>
+      )}
+      {deploymentsAnnotated && (
+        <>
+          <Grid item xs={12}>
+            <IncidentsCard />
+          </Grid>
+          <Grid item xs={12} lg={6}>
+            <DoraCard environments={value.environments} />
+          </Grid>
+          <Grid item xs={12} lg={6}>
+            <DeploymentHistoryCard />
+          </Grid>
+        </>
+      )}
+      {analysisAnnotated && (
+        <Grid item xs={12}>
+          <CanaryAnalysisCard />
+        </Grid>
+      )}
+      {slosAnnotated && (
+        <Grid item xs={12}>
+          <SloCard />
         </Grid>
       )}
       {value.capabilities.map(c => (

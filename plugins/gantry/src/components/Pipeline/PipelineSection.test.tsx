@@ -244,6 +244,100 @@ describe('PipelineSection', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('explains an aborted canary and an inconclusive blue-green pre-promotion analysis', async () => {
+    const aborted: RolloutView = {
+      ...rollout,
+      phase: 'Degraded',
+      message:
+        'RolloutAborted: Rollout aborted update to revision 8: Metric "error-rate" assessed Failed due to failed (2) > failureLimit (1)',
+      paused: false,
+      pauseConditions: [],
+      aborted: true,
+      canaryWeight: 0,
+      analysisRuns: [
+        {
+          name: 'checkout-7c8d-8-2',
+          phase: 'Failed',
+          message:
+            'Metric "error-rate" assessed Failed due to failed (2) > failureLimit (1)',
+          metrics: [
+            {
+              name: 'error-rate',
+              phase: 'Failed',
+              successCondition: 'result[0] < 0.01',
+              count: 3,
+              successful: 1,
+              failed: 2,
+              inconclusive: 0,
+              error: 0,
+              measurements: [
+                { phase: 'Successful', value: '[0.0042]' },
+                { phase: 'Failed', value: '[0.0371]' },
+                { phase: 'Failed', value: '[0.0526]' },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const blueGreen: RolloutView = {
+      ...rollout,
+      name: 'checkout-worker',
+      strategy: 'blueGreen',
+      steps: [],
+      canaryWeight: undefined,
+      message: 'BlueGreenPause',
+      pauseConditions: [
+        { reason: 'BlueGreenPause', startTime: '2026-11-26T10:20:00Z' },
+      ],
+      activeSelector: '3f2e1d0c9b',
+      previewSelector: '8d7c6b5a49',
+      analysisRuns: [
+        {
+          name: 'checkout-worker-pre',
+          phase: 'Inconclusive',
+          rolloutType: 'PrePromotion',
+          message:
+            'Metric "smoke-latency-p95" assessed Inconclusive due to inconclusive (1) > inconclusiveLimit (0)',
+          metrics: [
+            {
+              name: 'smoke-latency-p95',
+              phase: 'Inconclusive',
+              successCondition: 'result[0] < 0.3',
+              failureCondition: 'result[0] > 0.6',
+              count: 1,
+              successful: 0,
+              failed: 0,
+              inconclusive: 1,
+              error: 0,
+              measurements: [{ phase: 'Inconclusive', value: '[0.41]' }],
+            },
+          ],
+        },
+      ],
+    };
+    const production = {
+      ...view.applications[1],
+      rollouts: [aborted, blueGreen],
+    };
+    await render({
+      getDeployments: async () => ({
+        ...view,
+        errors: [],
+        applications: [view.applications[0], production],
+      }),
+    });
+    expect(
+      await screen.findByText(/Rollout aborted update to revision 8/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('[0.0526]')).toBeInTheDocument();
+    expect(
+      screen.getByText(/assessed Inconclusive due to inconclusive \(1\)/),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/active 3f2e1d0c9b · preview/)).toBeInTheDocument();
+    expect(screen.getByText('[0.41]')).toBeInTheDocument();
+  });
+
   it('says how to configure Argo CD when none is', async () => {
     await render({
       getDeployments: jest.fn().mockResolvedValue({

@@ -1,0 +1,104 @@
+import type {
+  DiscoveryService,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import express from 'express';
+import Router from 'express-promise-router';
+import type { Knex } from 'knex';
+import type { ApproverDirectory } from '../approvals/approvers';
+import type { AuditService } from '../audit/AuditService';
+import type { EntityAccess } from '../http/EntityAccess';
+import { readFlagsConfig } from './flagsConfig';
+import { createOfrepRouter } from './http/ofrepRouter';
+import { createFlagsRouter } from './http/router';
+import { CleanupReportService } from './service/CleanupReportService';
+import { ClientKeyService } from './service/ClientKeyService';
+import { FlagApprovalService } from './service/FlagApprovalService';
+import { FlagChangeApplier } from './service/FlagChangeApplier';
+import { FlagService, type FlagApprovalConfig } from './service/FlagService';
+import { FlagSetRegistry } from './service/FlagSetRegistry';
+import { ClientKeyStore } from './store/ClientKeyStore';
+import { FlagChangeStore } from './store/FlagChangeStore';
+import { FlagStore } from './store/FlagStore';
+
+/** Management routes parse JSON themselves, so other routers' raw bodies stay untouched. */
+const MANAGEMENT_PATHS = [
+  'flags',
+  'flag-segments',
+  'flag-changes',
+  'flag-keys',
+].map(p => `/entities/:namespace/:kind/:name/${p}`);
+
+/**
+ * Wires the flags domain: stores, services and both routers. `registry` must be started
+ * and stopped with the plugin (it polls for changes made by other replicas).
+ */
+export function createFlags(deps: {
+  db: Knex;
+  config: Config;
+  logger: LoggerService;
+  discovery: DiscoveryService;
+  httpAuth: HttpAuthService;
+  access: EntityAccess;
+  audit: AuditService;
+  approvers: ApproverDirectory;
+  environments: string[];
+  approvals: FlagApprovalConfig;
+}) {
+  const config = readFlagsConfig(deps.config);
+  const store = new FlagStore(deps.db);
+  const registry = new FlagSetRegistry(store, deps.logger, {
+    pollMs: config.pollIntervalMs,
+    flushEvaluationsEvery: Math.max(
+      1,
+      Math.round(60_000 / config.pollIntervalMs),
+    ),
+  });
+  const changes = new FlagChangeStore(deps.db);
+  const applier = new FlagChangeApplier({ store, audit: deps.audit });
+  const flags = new FlagService({
+    store,
+    changes,
+    applier,
+    audit: deps.audit,
+    listener: registry,
+    environments: deps.environments,
+    approvals: deps.approvals,
+  });
+  const approvals = new FlagApprovalService({
+    changes,
+    applier,
+    audit: deps.audit,
+    approvers: deps.approvers,
+    listener: registry,
+    approvals: deps.approvals,
+  });
+  const keys = new ClientKeyService({
+    store: new ClientKeyStore(deps.db),
+    audit: deps.audit,
+    environments: deps.environments,
+  });
+  const router = Router();
+  router.use(
+    createOfrepRouter({
+      keys,
+      registry,
+      discovery: deps.discovery,
+      rateLimitPerSecond: config.rateLimitPerSecond,
+    }),
+  );
+  router.use(MANAGEMENT_PATHS, express.json({ limit: '1mb' }));
+  router.use(
+    createFlagsRouter({
+      httpAuth: deps.httpAuth,
+      access: deps.access,
+      flags,
+      approvals,
+      keys,
+      cleanup: new CleanupReportService(store, config.stale),
+    }),
+  );
+  return { router, registry, flags, approvals, keys };
+}

@@ -1,0 +1,86 @@
+import { InputError } from '@backstage/errors';
+import { z } from 'zod';
+import { FLAG_TYPES } from '@gantry/plugin-gantry-common';
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** A flag key or segment name from the path. */
+export function keyParam(value: string, what: 'flag key' | 'segment name') {
+  if (!KEY.test(value)) {
+    throw new InputError(
+      `Invalid ${what} '${value}': start with a letter or digit, then letters, digits, '.', '_' or '-' (at most 128), e.g. new-checkout.`,
+    );
+  }
+  return value;
+}
+
+const reason = z
+  .string()
+  .trim()
+  .min(3, { message: 'say why in a few words (at least 3 characters)' })
+  .max(2000);
+
+const baseVersion = z.number().int().nonnegative().nullable();
+
+export const flagWriteBody = z.object({
+  flag: z.object({
+    definition: z
+      .object({ state: z.string(), variants: z.record(z.unknown()) })
+      .passthrough(),
+    type: z.enum(FLAG_TYPES),
+    owner: z.string().min(3).max(255).optional(),
+    expiresAt: z
+      .string()
+      .datetime({
+        message: 'must be an ISO-8601 UTC time such as 2027-01-31T00:00:00Z',
+      })
+      .nullable()
+      .optional(),
+    description: z.string().max(2000).optional(),
+    safeVariant: z.string().min(1).max(128).optional(),
+  }),
+  baseVersion,
+  reason,
+});
+
+export const segmentWriteBody = z.object({
+  segment: z.object({
+    rule: z.record(z.unknown()),
+    description: z.string().max(2000).optional(),
+  }),
+  baseVersion,
+  reason,
+});
+
+export const deleteBody = z.object({
+  baseVersion: z.number().int().nonnegative(),
+  reason,
+});
+
+export const killBody = z.object({ reason });
+
+export const decisionBody = z.object({
+  decision: z.enum(['approve', 'reject']),
+  comment: z.string().max(2000).optional(),
+});
+
+export const reviewBody = z.object({ comment: z.string().max(2000) });
+
+export const createKeyBody = z.object({
+  environment: z.string().min(1).max(64),
+  name: z
+    .string()
+    .trim()
+    .min(2, { message: 'name the application that will use the key' })
+    .max(128),
+});
+
+export const usageQuery = z.object({
+  environment: z.string().min(1).max(64),
+  hours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30, { message: 'at most 720 hours (30 days)' })
+    .default(24),
+});

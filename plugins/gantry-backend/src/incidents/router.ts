@@ -1,0 +1,113 @@
+import type {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  gantryAlertIngestPermission,
+  gantryArgoCdRollbackPermission,
+  gantryFlagKillPermission,
+  gantryIncidentAcknowledgePermission,
+  gantryRolloutAbortPermission,
+} from '@gantry/plugin-gantry-common';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { authorize } from '../http/authorize';
+import type { EntityAccess } from '../http/EntityAccess';
+import { actorOf } from '../http/principal';
+import { parseBody } from '../http/validate';
+import { alertmanagerWebhook } from './alertmanagerPayload';
+import type { IncidentService } from './IncidentService';
+
+const NAME = z.string().min(1).max(253);
+const remedyBody = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('abort-rollout'),
+    cluster: NAME,
+    namespace: NAME,
+    name: NAME,
+  }),
+  z.object({
+    kind: z.literal('argocd-rollback'),
+    instance: NAME,
+    application: NAME,
+    historyId: z.number().int().nonnegative(),
+    revision: z.string().min(1).max(255),
+  }),
+  z.object({ kind: z.literal('flag-off'), environment: NAME, key: NAME }),
+]);
+const PERMISSION = {
+  'abort-rollout': gantryRolloutAbortPermission,
+  'argocd-rollback': gantryArgoCdRollbackPermission,
+  'flag-off': gantryFlagKillPermission,
+};
+
+export function createIncidentsRouter(deps: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  access: EntityAccess;
+  incidents: IncidentService;
+}) {
+  const router = Router();
+  const entity = '/entities/:namespace/:kind/:name';
+
+  /** Alertmanager's webhook receiver (version 4 payloads); redelivery changes nothing. */
+  router.post('/alerts/alertmanager', async (req, res) => {
+    const credentials = await deps.httpAuth.credentials(req, {
+      allow: ['service'],
+    });
+    await authorize(deps.permissions, credentials, gantryAlertIngestPermission);
+    const payload = parseBody(alertmanagerWebhook, req.body);
+    res.status(202).json(await deps.incidents.receive(payload));
+  });
+
+  router.get('/incidents/on-call', async (req, res) => {
+    const credentials = await deps.httpAuth.credentials(req, {
+      allow: ['user'],
+    });
+    res.json({ items: await deps.incidents.listOwned(credentials) });
+  });
+
+  router.get(`${entity}/incidents`, async (req, res) => {
+    const { entityRef } = await deps.access.resolve(req);
+    res.json({ items: await deps.incidents.listForEntity(entityRef) });
+  });
+
+  router.get(`${entity}/incidents/:id`, async (req, res) => {
+    const { entity: e, entityRef } = await deps.access.resolve(req);
+    res.json(await deps.incidents.detail(e, entityRef, req.params.id));
+  });
+
+  router.post(`${entity}/incidents/:id/acknowledge`, async (req, res) => {
+    const { credentials, entityRef } = await deps.access.resolve(
+      req,
+      gantryIncidentAcknowledgePermission,
+    );
+    res.json(
+      await deps.incidents.acknowledge(
+        req.params.id,
+        entityRef,
+        actorOf(credentials),
+      ),
+    );
+  });
+
+  router.post(`${entity}/incidents/:id/remedies`, async (req, res) => {
+    const requested = parseBody(remedyBody, req.body);
+    const {
+      credentials,
+      entity: e,
+      entityRef,
+    } = await deps.access.resolve(req, PERMISSION[requested.kind]);
+    res.json(
+      await deps.incidents.applyRemedy({
+        entity: e,
+        entityRef,
+        id: req.params.id,
+        requested,
+        actor: actorOf(credentials),
+      }),
+    );
+  });
+
+  return router;
+}

@@ -1,0 +1,196 @@
+/** Flag lifecycle types, as in the issue: what a flag is for decides when it is stale. */
+export const FLAG_TYPES = [
+  'release',
+  'experiment',
+  'operational',
+  'kill-switch',
+  'permission',
+] as const;
+export type FlagType = (typeof FLAG_TYPES)[number];
+
+export type FlagVariantValue =
+  | boolean
+  | string
+  | number
+  | { [key: string]: unknown };
+
+/** One flag in the flagd flag-definition format (flagd.dev/schema/v0/flags.json). */
+export interface FlagdFlag {
+  state: 'ENABLED' | 'DISABLED';
+  variants: Record<string, FlagVariantValue>;
+  defaultVariant?: string | null;
+  targeting?: Record<string, unknown>;
+  metadata?: Record<string, string | number | boolean>;
+}
+
+/** What an editor sends to create or change a flag. */
+export interface FlagInput {
+  definition: FlagdFlag;
+  type: FlagType;
+  /** Group or user ref; defaults to the entity's owner. */
+  owner?: string;
+  /** ISO-8601 time after which the flag counts as stale. */
+  expiresAt?: string | null;
+  description?: string;
+  /** Variant the kill switch serves; defaults to the `false` variant or the default variant. */
+  safeVariant?: string;
+}
+
+/** A stored flag of one entity in one environment. */
+export interface FeatureFlag {
+  entityRef: string;
+  environment: string;
+  key: string;
+  definition: FlagdFlag;
+  type: FlagType;
+  owner: string;
+  expiresAt?: string;
+  description?: string;
+  safeVariant: string;
+  /** Increases with every change; edits carry it back as `baseVersion`. */
+  version: number;
+  killedAt?: string;
+  killedBy?: string;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+  lastEvaluatedAt?: string;
+  summary: FlagSummary;
+}
+
+/** What a list shows without reading the JsonLogic. */
+export interface FlagSummary {
+  valueType: 'boolean' | 'string' | 'number' | 'object';
+  /** Percent per variant of the top-level fractional split, when there is one. */
+  rollout?: Record<string, number>;
+  /** Segment names the targeting references. */
+  segments: string[];
+  /** Short human text: "static: on", "rollout: on 5%, off 95%", "rules (2 segments)". */
+  targeting: string;
+}
+
+/** A named reusable targeting rule (a flagd `$evaluators` entry). */
+export interface FlagSegment {
+  entityRef: string;
+  environment: string;
+  name: string;
+  rule: Record<string, unknown>;
+  description?: string;
+  version: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export type FlagChangeStatus =
+  | 'pending'
+  | 'applied'
+  | 'rejected'
+  | 'expired'
+  | 'stale';
+
+/** A change to a flag or segment; in approval environments it waits for another owner. */
+export interface FlagChangeRequest {
+  id: string;
+  entityRef: string;
+  environment: string;
+  target: 'flag' | 'segment';
+  key: string;
+  operation: 'upsert' | 'delete' | 'kill';
+  /** Version the change was made on; null when creating. */
+  baseVersion: number | null;
+  proposed?: unknown;
+  reason: string;
+  requestedBy: string;
+  status: FlagChangeStatus;
+  /** Kill switches apply at once and wait for this review. */
+  reviewStatus?: 'pending' | 'done';
+  decidedBy?: string;
+  comment?: string;
+  createdAt: string;
+  expiresAt: string;
+  decidedAt?: string;
+}
+
+/** Result of a write: applied at once, or waiting for approval (HTTP 202). */
+export type FlagWriteResult =
+  | { status: 'applied'; flag?: FeatureFlag; segment?: FlagSegment }
+  | { status: 'pending'; change: FlagChangeRequest };
+
+/** Body of a 412: the edit was made on an older version; here is the current state. */
+export interface StaleEditResponse {
+  error: { name: 'PreconditionFailedError'; message: string };
+  current: FeatureFlag | FlagSegment | null;
+}
+
+/** An application credential for one entity's flags in one environment. The secret is shown once. */
+export interface FlagClientKey {
+  id: string;
+  entityRef: string;
+  environment: string;
+  name: string;
+  /** First characters of the secret, to recognise it. */
+  prefix: string;
+  createdBy: string;
+  createdAt: string;
+  rotatedAt?: string;
+  revokedAt?: string;
+  lastUsedAt?: string;
+}
+
+export interface FlagClientKeyWithSecret extends FlagClientKey {
+  secret: string;
+}
+
+export interface StaleFlag {
+  environment: string;
+  key: string;
+  type: FlagType;
+  owner: string;
+  reasons: string[];
+}
+
+/** GET …/flags/cleanup-report */
+export interface FlagCleanupReport {
+  entityRef: string;
+  generatedAt: string;
+  thresholds: { fullyRolledOutDays: number; notEvaluatedDays: number };
+  items: StaleFlag[];
+}
+
+/** What the frontend gets back from a save: applied, pending approval, or stale (412). */
+export type FlagSaveResult =
+  | FlagWriteResult
+  | {
+      status: 'stale';
+      message: string;
+      current: FeatureFlag | FlagSegment | null;
+    };
+
+/** One audited flag event of an entity (GET …/flags/history), newest first. */
+export interface FlagHistoryEntry {
+  seq: number;
+  occurredAt: string;
+  actor: string;
+  /** `flag.create`, `flag.update`, `flag.kill`, `flag.change.approve`, `flag.clientkey.rotate`… */
+  action: string;
+  environment?: string;
+  key?: string;
+  reason?: string;
+  before?: FeatureFlag | FlagSegment | null;
+  after?: FeatureFlag | FlagSegment | null;
+}
+
+/** GET …/flags/usage: evaluations per flag and variant over time, for one environment. */
+export interface FlagUsage {
+  environment: string;
+  bucketMinutes: number;
+  from: string;
+  to: string;
+  rows: Array<{
+    bucketStart: string;
+    key: string;
+    variant: string;
+    count: number;
+  }>;
+}

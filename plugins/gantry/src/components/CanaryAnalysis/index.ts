@@ -1,0 +1,1 @@
+export { CanaryAnalysisCard } from './CanaryAnalysisCard';

@@ -1,0 +1,278 @@
+import { CodeSnippet } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  FLAG_TYPES,
+  type FeatureFlag,
+  type FlagInput,
+  type FlagType,
+} from '@gantry/plugin-gantry-common';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Grid,
+  MenuItem,
+  TextField,
+  Typography,
+} from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { useState } from 'react';
+import { gantryApiRef } from '../../api/GantryApi';
+import { useEntityRef } from '../shared/useEntityRef';
+import { RolloutHelper } from './RolloutHelper';
+
+const NEW_DEFINITION = {
+  state: 'ENABLED',
+  variants: { on: true, off: false },
+  defaultVariant: 'off',
+  targeting: {
+    fractional: [
+      ['on', 500],
+      ['off', 9500],
+    ],
+  },
+};
+
+type Draft = {
+  key: string;
+  definition: string;
+  type: FlagType;
+  expiresAt: string;
+  description: string;
+  safeVariant: string;
+};
+
+function draftOf(flag?: FeatureFlag): Draft {
+  return {
+    key: flag?.key ?? '',
+    definition: JSON.stringify(flag?.definition ?? NEW_DEFINITION, null, 2),
+    type: flag?.type ?? 'release',
+    expiresAt: flag?.expiresAt?.slice(0, 10) ?? '',
+    description: flag?.description ?? '',
+    safeVariant: flag?.safeVariant ?? '',
+  };
+}
+
+/**
+ * Creates or edits a flag in the flagd format. A stale edit (412) shows the newer
+ * version and lets the user re-apply their change on top of it.
+ */
+export function FlagEditDialog(props: {
+  open: boolean;
+  environment: string;
+  flag?: FeatureFlag;
+  onClose: () => void;
+  onSaved: (message: string) => void;
+}) {
+  const api = useApi(gantryApiRef);
+  const ref = useEntityRef();
+  const [draft, setDraft] = useState<Draft>(() => draftOf(props.flag));
+  const [baseVersion, setBaseVersion] = useState<number | null>(
+    props.flag?.version ?? null,
+  );
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const [newer, setNewer] = useState<{
+    message: string;
+    current: FeatureFlag | null;
+  }>();
+  const [busy, setBusy] = useState(false);
+  const set = (patch: Partial<Draft>) => setDraft(d => ({ ...d, ...patch }));
+
+  const save = async () => {
+    setError(undefined);
+    let definition: FlagInput['definition'];
+    try {
+      definition = JSON.parse(draft.definition);
+    } catch (e) {
+      setError(`The definition is not valid JSON: ${(e as Error).message}`);
+      return;
+    }
+    setBusy(true);
+    try {
+      const result = await api.saveFlag(ref, props.environment, draft.key, {
+        flag: {
+          definition,
+          type: draft.type,
+          expiresAt: draft.expiresAt ? `${draft.expiresAt}T00:00:00Z` : null,
+          ...(draft.description ? { description: draft.description } : {}),
+          ...(draft.safeVariant ? { safeVariant: draft.safeVariant } : {}),
+        },
+        baseVersion,
+        reason,
+      });
+      if (result.status === 'stale') {
+        setNewer({
+          message: result.message,
+          current: result.current as FeatureFlag | null,
+        });
+      } else {
+        props.onSaved(
+          result.status === 'pending'
+            ? `Change to ${draft.key} waits for approval by another owner.`
+            : `${draft.key} saved in ${props.environment}.`,
+        );
+      }
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  let variants: string[] = [];
+  try {
+    variants = Object.keys(JSON.parse(draft.definition).variants ?? {});
+  } catch {
+    // The helper stays hidden while the JSON does not parse.
+  }
+  const setTargeting = (targeting: Record<string, unknown>) => {
+    setError(undefined);
+    const definition = JSON.parse(draft.definition);
+    set({
+      definition: JSON.stringify({ ...definition, targeting }, null, 2),
+    });
+  };
+
+  /** Keeps the user's text and moves the edit onto the newer version. */
+  const rebase = () => {
+    setBaseVersion(newer?.current?.version ?? null);
+    setNewer(undefined);
+  };
+
+  return (
+    <Dialog open={props.open} onClose={props.onClose} maxWidth="md" fullWidth>
+      <DialogTitle>
+        {props.flag ? `Edit ${props.flag.key}` : 'New flag'} in{' '}
+        {props.environment}
+      </DialogTitle>
+      <DialogContent>
+        {newer && (
+          <Alert
+            severity="warning"
+            action={
+              <Button color="inherit" size="small" onClick={rebase}>
+                Apply my edit to the newer version
+              </Button>
+            }
+          >
+            <Typography variant="body2">{newer.message}</Typography>
+            {newer.current && (
+              <CodeSnippet
+                language="json"
+                text={JSON.stringify(newer.current.definition, null, 2)}
+              />
+            )}
+          </Alert>
+        )}
+        {error && <Alert severity="error">{error}</Alert>}
+        <Grid container spacing={2}>
+          <Grid item xs={12} sm={4}>
+            <TextField
+              id="gantry-flag-key"
+              label="Key"
+              required
+              fullWidth
+              disabled={Boolean(props.flag)}
+              value={draft.key}
+              onChange={e => set({ key: e.target.value })}
+            />
+          </Grid>
+          <Grid item xs={12} sm={4}>
+            <TextField
+              select
+              id="gantry-flag-type"
+              label="Type"
+              fullWidth
+              value={draft.type}
+              onChange={e => set({ type: e.target.value as FlagType })}
+            >
+              {FLAG_TYPES.map(t => (
+                <MenuItem key={t} value={t}>
+                  {t}
+                </MenuItem>
+              ))}
+            </TextField>
+          </Grid>
+          <Grid item xs={12} sm={4}>
+            <TextField
+              id="gantry-flag-expires"
+              label="Expires"
+              type="date"
+              fullWidth
+              InputLabelProps={{ shrink: true }}
+              value={draft.expiresAt}
+              onChange={e => set({ expiresAt: e.target.value })}
+            />
+          </Grid>
+          <Grid item xs={12}>
+            <TextField
+              id="gantry-flag-definition"
+              label="flagd definition (JSON)"
+              multiline
+              minRows={10}
+              fullWidth
+              variant="outlined"
+              inputProps={{ style: { fontFamily: 'monospace' } }}
+              value={draft.definition}
+              onChange={e => set({ definition: e.target.value })}
+              helperText='state, variants of one type, defaultVariant, targeting (JsonLogic with fractional, sem_ver, starts_with, ends_with; segments as {"$ref": "name"})'
+            />
+          </Grid>
+          <Grid item xs={12}>
+            <RolloutHelper
+              variants={variants}
+              onTargeting={setTargeting}
+              onError={setError}
+            />
+          </Grid>
+          <Grid item xs={12} sm={6}>
+            <TextField
+              id="gantry-flag-safe-variant"
+              label="Safe variant (kill switch)"
+              fullWidth
+              value={draft.safeVariant}
+              onChange={e => set({ safeVariant: e.target.value })}
+              helperText="Defaults to the false variant, else the default variant"
+            />
+          </Grid>
+          <Grid item xs={12} sm={6}>
+            <TextField
+              id="gantry-flag-description"
+              label="Description"
+              fullWidth
+              value={draft.description}
+              onChange={e => set({ description: e.target.value })}
+            />
+          </Grid>
+          <Grid item xs={12}>
+            <TextField
+              id="gantry-flag-reason"
+              label="Why"
+              required
+              fullWidth
+              value={reason}
+              onChange={e => setReason(e.target.value)}
+              helperText="Recorded with the change in the audit log"
+            />
+          </Grid>
+        </Grid>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={props.onClose}>Cancel</Button>
+        <Button
+          color="primary"
+          variant="contained"
+          disabled={
+            busy || Boolean(newer) || !draft.key || reason.trim().length < 3
+          }
+          onClick={save}
+        >
+          Save
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

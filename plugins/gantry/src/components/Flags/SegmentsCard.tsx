@@ -1,0 +1,207 @@
+import { CodeSnippet, type TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  gantryFlagUpdatePermission,
+  type FlagSegment,
+} from '@gantry/plugin-gantry-common';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Grid,
+  MenuItem,
+  TextField,
+} from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { useState } from 'react';
+import { gantryApiRef } from '../../api/GantryApi';
+import { AsyncCard } from '../shared/AsyncCard';
+import { DenseTable } from '../shared/DenseTable';
+import {
+  useAlertedAction,
+  useEntityPermissions,
+} from '../shared/useEntityActions';
+import { useEntityRef } from '../shared/useEntityRef';
+
+const EXAMPLE_RULE = { in: [{ var: 'plan' }, ['enterprise']] };
+
+/**
+ * Named targeting rules (flagd `$evaluators`) that flags reference as
+ * {"$ref": "name"}; changing one changes every flag that uses it.
+ */
+export function SegmentsCard(props: {
+  environments: string[];
+  loading: boolean;
+  error?: Error;
+  value?: FlagSegment[];
+  retry: () => void;
+}) {
+  const api = useApi(gantryApiRef);
+  const ref = useEntityRef();
+  const allowed = useEntityPermissions({ update: gantryFlagUpdatePermission });
+  const { busy, run } = useAlertedAction();
+  const [editing, setEditing] = useState<{ segment?: FlagSegment }>();
+  const [environment, setEnvironment] = useState(props.environments[0]);
+  const [name, setName] = useState('');
+  const [rule, setRule] = useState('');
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string>();
+
+  const open = (segment?: FlagSegment) => {
+    setEditing({ segment });
+    setEnvironment(segment?.environment ?? props.environments[0]);
+    setName(segment?.name ?? '');
+    setRule(JSON.stringify(segment?.rule ?? EXAMPLE_RULE, null, 2));
+    setReason('');
+    setProblem(undefined);
+  };
+
+  const save = async () => {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(rule);
+    } catch (e) {
+      setProblem(`The rule is not valid JSON: ${(e as Error).message}`);
+      return;
+    }
+    let message = `Segment ${name} saved.`;
+    const ok = await run(async () => {
+      const result = await api.saveFlagSegment(ref, environment, name, {
+        segment: { rule: parsed },
+        baseVersion: editing?.segment?.version ?? null,
+        reason,
+      });
+      if (result.status === 'stale') throw new Error(result.message);
+      if (result.status === 'pending')
+        message = `Segment ${name} waits for approval by another owner.`;
+    }, message);
+    if (ok) {
+      setEditing(undefined);
+      props.retry();
+    }
+  };
+
+  const columns: TableColumn<FlagSegment>[] = [
+    { title: 'Segment', field: 'name' },
+    { title: 'Environment', field: 'environment' },
+    {
+      title: 'Rule',
+      render: s => (
+        <CodeSnippet language="json" text={JSON.stringify(s.rule)} />
+      ),
+    },
+    { title: 'Version', field: 'version' },
+    { title: 'Changed by', field: 'updatedBy' },
+    {
+      title: '',
+      render: s =>
+        allowed.update && (
+          <Button size="small" onClick={() => open(s)}>
+            Edit
+          </Button>
+        ),
+    },
+  ];
+
+  return (
+    <>
+      <AsyncCard<FlagSegment[]>
+        title="Segments"
+        {...props}
+        action={
+          allowed.update && (
+            <Button color="primary" variant="outlined" onClick={() => open()}>
+              New segment
+            </Button>
+          )
+        }
+        isEmpty={v => v.length === 0}
+        empty={{
+          title: 'No segments',
+          description:
+            'A segment is a named rule on context attributes (plan, region, tenant…) that many flags reference with {"$ref": "name"}.',
+        }}
+      >
+        {items => <DenseTable<FlagSegment> columns={columns} data={items} />}
+      </AsyncCard>
+      <Dialog
+        open={Boolean(editing)}
+        onClose={() => setEditing(undefined)}
+        maxWidth="sm"
+        fullWidth
+      >
+        <DialogTitle>
+          {editing?.segment ? `Edit segment ${name}` : 'New segment'}
+        </DialogTitle>
+        <DialogContent>
+          {problem && <Alert severity="error">{problem}</Alert>}
+          <Grid container spacing={2}>
+            <Grid item xs={6}>
+              <TextField
+                id="gantry-segment-environment"
+                select
+                label="Environment"
+                fullWidth
+                disabled={Boolean(editing?.segment)}
+                value={environment}
+                onChange={e => setEnvironment(e.target.value)}
+              >
+                {props.environments.map(env => (
+                  <MenuItem key={env} value={env}>
+                    {env}
+                  </MenuItem>
+                ))}
+              </TextField>
+            </Grid>
+            <Grid item xs={6}>
+              <TextField
+                id="gantry-segment-name"
+                label="Name"
+                fullWidth
+                disabled={Boolean(editing?.segment)}
+                value={name}
+                onChange={e => setName(e.target.value)}
+              />
+            </Grid>
+            <Grid item xs={12}>
+              <TextField
+                id="gantry-segment-rule"
+                label="Rule (JsonLogic)"
+                multiline
+                minRows={6}
+                fullWidth
+                variant="outlined"
+                inputProps={{ style: { fontFamily: 'monospace' } }}
+                value={rule}
+                onChange={e => setRule(e.target.value)}
+              />
+            </Grid>
+            <Grid item xs={12}>
+              <TextField
+                id="gantry-segment-reason"
+                label="Why"
+                required
+                fullWidth
+                value={reason}
+                onChange={e => setReason(e.target.value)}
+              />
+            </Grid>
+          </Grid>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setEditing(undefined)}>Cancel</Button>
+          <Button
+            color="primary"
+            variant="contained"
+            disabled={busy || !name || reason.trim().length < 3}
+            onClick={save}
+          >
+            Save
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}

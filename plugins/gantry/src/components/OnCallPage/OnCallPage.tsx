@@ -1,0 +1,69 @@
+import { Content, Link, type TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import type { Incident } from '@gantry/plugin-gantry-common';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { gantryApiRef } from '../../api/GantryApi';
+import { AsyncCard } from '../shared/AsyncCard';
+import { DenseTable } from '../shared/DenseTable';
+
+const delivery = (entityRef: string) => {
+  const { kind, namespace, name } = parseEntityRef(entityRef);
+  return `/catalog/${namespace}/${kind.toLocaleLowerCase(
+    'en-US',
+  )}/${name}/delivery`;
+};
+
+const columns: TableColumn<Incident>[] = [
+  {
+    title: 'Entity',
+    render: i => (
+      <EntityRefLink entityRef={i.entityRef} defaultKind="component" />
+    ),
+  },
+  {
+    title: 'Incident',
+    render: i => <Link to={delivery(i.entityRef)}>{i.title}</Link>,
+  },
+  { title: 'Status', field: 'status' },
+  {
+    title: 'Started',
+    render: i => new Date(i.startedAt).toLocaleString(),
+  },
+  {
+    title: 'Suspect release',
+    render: i =>
+      i.suspect
+        ? `${i.suspect.revision.split(',')[0].slice(0, 7)} (${
+            i.suspect.environment
+          })`
+        : '—',
+  },
+  { title: 'Escalation level', field: 'escalationLevel' },
+];
+
+/** Open incidents across every entity the signed-in user (or their groups) owns. */
+export function OnCallPage() {
+  const api = useApi(gantryApiRef);
+  const state = useAsyncRetry(
+    async () => (await api.listOnCallIncidents()).items,
+    [api],
+  );
+  return (
+    <Content>
+      <AsyncCard
+        title="On call"
+        subheader="Open incidents of the entities you or your groups own"
+        {...state}
+        isEmpty={items => items.length === 0}
+        empty={{
+          title: 'Nothing is on fire',
+          description: 'No open incident on an entity you own.',
+        }}
+      >
+        {items => <DenseTable columns={columns} data={items} />}
+      </AsyncCard>
+    </Content>
+  );
+}

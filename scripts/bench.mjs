@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// Runs every `bench:*` script of the root package.json, one after another, and writes
+// one report: bench-results/report.json (each benchmark's JSON line) and
+// bench-results/report.md (its summary lines, figures and peer ratios).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '..',
+);
+const pkg = JSON.parse(
+  fs.readFileSync(path.join(root, 'package.json'), 'utf8'),
+);
+const only = process.argv.slice(2);
+const names = Object.keys(pkg.scripts)
+  .filter(n => n.startsWith('bench:'))
+  .filter(n => only.length === 0 || only.some(o => n.includes(o)));
+
+const results = [];
+for (const name of names) {
+  console.log(`==> yarn ${name}`);
+  const t0 = Date.now();
+  const run = spawnSync('yarn', [name], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  process.stdout.write(run.stdout ?? '');
+  const lines = (run.stdout ?? '').trim().split('\n');
+  const jsonLine = [...lines].reverse().find(l => l.trim().startsWith('{'));
+  results.push({
+    script: name,
+    ok: run.status === 0,
+    seconds: Math.round((Date.now() - t0) / 1000),
+    summary: lines.filter(l => !l.trim().startsWith('{') && l.trim()).slice(-4),
+    result: jsonLine ? JSON.parse(jsonLine) : null,
+  });
+}
+
+const machine = `${os.cpus().length} cores, ${Math.round(
+  os.totalmem() / 2 ** 30,
+)} GiB, Node ${process.version}`;
+const out = path.join(root, 'bench-results');
+fs.mkdirSync(out, { recursive: true });
+fs.writeFileSync(
+  path.join(out, 'report.json'),
+  `${JSON.stringify(
+    { date: new Date().toISOString(), machine, results },
+    null,
+    2,
+  )}\n`,
+);
+const md = [
+  '# Gantry benchmarks',
+  '',
+  `Run ${new Date().toISOString()} on ${machine} with \`yarn bench\`.`,
+  '',
+  '| Benchmark | Result | Took |',
+  '| --- | --- | --- |',
+  ...results.map(
+    r =>
+      `| \`yarn ${r.script}\` | ${
+        r.ok ? r.summary.join('<br>') : '**failed**'
+      } | ${r.seconds} s |`,
+  ),
+  '',
+  'Raw figures: [report.json](report.json).',
+  '',
+].join('\n');
+fs.writeFileSync(path.join(out, 'report.md'), md);
+console.log(
+  `\nwrote bench-results/report.md and report.json (${results.length} benchmarks)`,
+);
+process.exit(results.every(r => r.ok) ? 0 : 1);
