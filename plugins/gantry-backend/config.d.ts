@@ -9,6 +9,8 @@ export interface Config {
     /** Label on Argo CD Applications naming their environment. Default gantry.dev/environment */
     environmentLabel?: string;
     argocd?: {
+      /** Per-request timeout in ms. Default 10000. */
+      timeoutMs?: number;
       instances: Array<{
         name: string;
         url: string;
@@ -29,6 +31,8 @@ export interface Config {
       driftCheckSeconds?: number;
     };
     kubernetes?: {
+      /** Per-request timeout in ms. Default 10000. */
+      timeoutMs?: number;
       clusters: Array<{
         name: string;
         url: string;

@@ -131,8 +131,12 @@ export const gantryPlugin = createBackendPlugin({
         const allowlistStore = new AllowlistStore(db);
         const rolloutsClient = new RolloutsClient(
           gantryConfig.kubernetesClusters,
+          gantryConfig.kubernetesTimeoutMs,
         );
-        const argocdClient = new ArgoCdClient(gantryConfig.argocdInstances);
+        const argocdClient = new ArgoCdClient(
+          gantryConfig.argocdInstances,
+          gantryConfig.argocdTimeoutMs,
+        );
         const incidentStore = new IncidentStore(db);
         const history = new DeploymentHistoryService({
           store: new DeploymentStore(db),

@@ -10,6 +10,9 @@ export interface GantryConfig {
     token?: string;
     demo?: boolean;
   }>;
+  /** Per-request timeouts of Argo CD and the Kubernetes API; 10 s unless configured. */
+  argocdTimeoutMs?: number;
+  kubernetesTimeoutMs?: number;
   kubernetesClusters: Array<{
     name: string;
     url: string;
@@ -38,6 +41,8 @@ export function readGantryConfig(config: Config): GantryConfig {
         token: c.getOptionalString('token'),
         demo: c.getOptionalBoolean('demo'),
       })) ?? [],
+    argocdTimeoutMs: g?.getOptionalNumber('argocd.timeoutMs'),
+    kubernetesTimeoutMs: g?.getOptionalNumber('kubernetes.timeoutMs'),
     kubernetesClusters:
       g?.getOptionalConfigArray('kubernetes.clusters')?.map(c => ({
         name: c.getString('name'),

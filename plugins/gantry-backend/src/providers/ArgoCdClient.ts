@@ -6,7 +6,7 @@ export interface ArgoCdInstance {
   token?: string;
 }
 
-const TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
  * Argo CD's REST API (/api/v1/applications...) on each configured instance, with the
@@ -14,7 +14,10 @@ const TIMEOUT_MS = 10_000;
  * the Delivery tab ten seconds, not a hung request.
  */
 export class ArgoCdClient {
-  constructor(private readonly instances: ArgoCdInstance[]) {}
+  constructor(
+    private readonly instances: ArgoCdInstance[],
+    private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+  ) {}
 
   names(): string[] {
     return this.instances.map(i => i.name);
@@ -50,7 +53,7 @@ export class ArgoCdClient {
             : {}),
         },
         body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
       throw new ServiceUnavailableError(

@@ -17,6 +17,7 @@ export interface ClusterConfig {
 
 const GROUP = 'argoproj.io';
 const VERSION = 'v1alpha1';
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
  * Argo Rollouts objects through the Kubernetes API of each configured cluster.
@@ -26,7 +27,10 @@ const VERSION = 'v1alpha1';
 export class RolloutsClient {
   private readonly apis = new Map<string, CustomObjectsApi>();
 
-  constructor(private readonly clusters: ClusterConfig[]) {}
+  constructor(
+    private readonly clusters: ClusterConfig[],
+    private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+  ) {}
 
   private api(cluster: string): CustomObjectsApi {
     const existing = this.apis.get(cluster);
@@ -62,9 +66,25 @@ export class RolloutsClient {
     what: string,
     fn: (api: CustomObjectsApi) => Promise<T>,
   ): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    // client-node 1.x takes no abort signal per call: race it, so a hung API server
+    // costs the caller the timeout, not a hung request.
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ServiceUnavailableError(
+              `The Kubernetes API of cluster ${cluster} did not answer ${what} within ${this.timeoutMs} ms.`,
+            ),
+          ),
+        this.timeoutMs,
+      );
+    });
     try {
-      return await fn(this.api(cluster));
+      return await Promise.race([fn(this.api(cluster)), timeout]);
     } catch (e) {
+      if (e instanceof ServiceUnavailableError || e instanceof NotFoundError)
+        throw e;
       if (e instanceof ApiException) {
         if (e.code === 404)
           throw new NotFoundError(
@@ -74,7 +94,13 @@ export class RolloutsClient {
           `The Kubernetes API of cluster ${cluster} answered ${e.code} to ${what}.`,
         );
       }
-      throw e;
+      throw new ServiceUnavailableError(
+        `The Kubernetes API of cluster ${cluster} could not be read for ${what}: ${
+          (e as Error).message
+        }`,
+      );
+    } finally {
+      clearTimeout(timer);
     }
   }
 

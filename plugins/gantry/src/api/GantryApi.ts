@@ -113,6 +113,8 @@ export interface GantryApi {
     reason: string,
   ): Promise<{ flag: FeatureFlag; change: FlagChangeRequest }>;
   listFlagChanges(ref: CompoundEntityRef): Promise<FlagChangeRequest[]>;
+  /** Flag changes and kill reviews across entities that the signed-in user may decide. */
+  listAwaitingFlagChanges(): Promise<FlagChangeRequest[]>;
   decideFlagChange(
     ref: CompoundEntityRef,
     id: string,

@@ -325,6 +325,12 @@ export class GantryClient implements GantryApi {
     ).items;
   }
 
+  async listAwaitingFlagChanges(): Promise<FlagChangeRequest[]> {
+    return (
+      await this.call<{ items: FlagChangeRequest[] }>('/flag-changes/awaiting')
+    ).items;
+  }
+
   decideFlagChange(
     ref: CompoundEntityRef,
     id: string,
