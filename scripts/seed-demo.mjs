@@ -2,6 +2,7 @@
 // Seeds the demo portal through Gantry's public HTTP API, with the same static token a
 // CI system uses. It never writes the database, and it can run again: evidence uploads
 // are idempotent and an existing pending request is left as it is.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -124,7 +125,7 @@ const weeksAgo = Math.floor(Date.now() / DAY) * DAY - 56 * DAY;
 let deployments = 0;
 for (let i = 0; i < 40; i++) {
   const started = weeksAgo + i * 1.4 * DAY;
-  const revision = (0xabc000 + i).toString(16).padStart(40, '0');
+  const revision = createHash('sha1').update(`checkout-${i}`).digest('hex');
   for (const [env, lag] of [
     ['staging', 0],
     ['production', 0.2 * DAY],
@@ -216,6 +217,42 @@ for (const status of ['firing', 'resolved']) {
       truncatedAlerts: 0,
     },
   });
+}
+
+// Checkout's feature flags, through the flags API: a 25 % rollout and a kill switch in
+// staging; the production change waits for a second owner (four eyes).
+const flags = '/api/gantry/entities/default/component/checkout/flags';
+const checkoutFlags = {
+  'new-checkout-flow': {
+    type: 'release',
+    definition: {
+      state: 'ENABLED',
+      variants: { on: true, off: false },
+      defaultVariant: 'off',
+      targeting: {
+        fractional: [
+          ['on', 2500],
+          ['off', 7500],
+        ],
+      },
+    },
+  },
+  'payments-circuit-breaker': {
+    type: 'kill-switch',
+    definition: {
+      state: 'ENABLED',
+      variants: { open: false, closed: true },
+      defaultVariant: 'closed',
+    },
+  },
+};
+for (const env of ['staging', 'production']) {
+  for (const [key, flag] of Object.entries(checkoutFlags)) {
+    await call('PUT', `${flags}/${env}/${key}`, {
+      body: { flag, baseVersion: null, reason: 'demo seed' },
+      ok: [412],
+    });
+  }
 }
 
 const overview = await call(

@@ -14,6 +14,9 @@ test('the onboarding form is filled in the portal; Gantry generates and validate
   await page.getByRole('button', { name: 'Next' }).click();
   await page.locator('#root_image').fill('ghcr.io/acme/inventory');
   await page.getByRole('button', { name: 'Next' }).click();
+  // alerting: the defaults (PagerDuty pages, Slack tickets)
+  await expect(page.getByText('Pages go to')).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
   // RepoUrlPicker's owner and repository are free-text autocompletes: type, then leave the field
   for (const [name, value] of [
     ['Owner', 'acme'],
@@ -40,11 +43,11 @@ test('the onboarding form is filled in the portal; Gantry generates and validate
   ).toBeVisible({ timeout: 60_000 });
   await page.getByPlaceholder('Search').fill('GitOps');
   await expect(
-    page.getByText(/Wrote 21 GitOps files for inventory to deploy/),
+    page.getByText(/Wrote 28 GitOps files for inventory to deploy/),
   ).toBeVisible();
   await expect(
     page.getByText(
-      /GitOps tree valid: 27 object\(s\) checked against their schemas/,
+      /GitOps tree valid: 31 object\(s\) checked against their schemas, 4 Alertmanager config\(s\) with amtool/,
     ),
   ).toBeVisible();
   await page.screenshot({

@@ -11,6 +11,7 @@ import {
   type CapabilityCheck,
 } from '@gantry/plugin-gantry-node';
 import { ApproverDirectory } from './approvals/approvers';
+import { migrateLatest } from './database/migrate';
 import type { Notifier } from './approvals/Notifier';
 import { DriftService } from './drift/DriftService';
 import { IncidentService } from './incidents/IncidentService';
@@ -86,12 +87,10 @@ export const gantryPlugin = createBackendPlugin({
       async init(deps) {
         const db = await deps.database.getClient();
         if (!deps.database.migrations?.skip) {
-          await db.migrate.latest({
-            directory: resolvePackagePath(
-              '@gantry/plugin-gantry-backend',
-              'migrations',
-            ),
-          });
+          await migrateLatest(
+            db,
+            resolvePackagePath('@gantry/plugin-gantry-backend', 'migrations'),
+          );
         }
         deps.permissionsRegistry.addPermissions(gantryPermissions);
 

@@ -35,7 +35,10 @@ export const argoCdEvent = z.object({
     .object({
       username: optional(z.string().max(255)),
       automated: z.preprocess(
-        v => (({ true: true, false: false, '': false } as any)[String(v)] ?? v),
+        v =>
+          typeof v === 'string'
+            ? ({ true: true, false: false, '': false } as any)[v] ?? v
+            : v,
         z.boolean().optional(),
       ),
     })

@@ -1,6 +1,9 @@
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import type { PromotionRequest } from '@gantry/plugin-gantry-common';
+import type {
+  FlagChangeRequest,
+  PromotionRequest,
+} from '@gantry/plugin-gantry-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { gantryApiRef, type GantryApi } from '../../api/GantryApi';
@@ -24,7 +27,14 @@ const request: PromotionRequest = {
 
 const render = (a: Partial<GantryApi>) =>
   renderInTestApp(
-    <TestApiProvider apis={[[gantryApiRef, a]]}>
+    <TestApiProvider
+      apis={[
+        [
+          gantryApiRef,
+          { listAwaitingFlagChanges: jest.fn().mockResolvedValue([]), ...a },
+        ],
+      ]}
+    >
       <ApprovalsPage />
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
@@ -74,6 +84,51 @@ describe('ApprovalsPage', () => {
       'reject',
       'Wait for the pen test',
     );
+  });
+
+  it('lists production flag changes for a second owner and approves one', async () => {
+    const change: FlagChangeRequest = {
+      id: 'c1',
+      entityRef: 'component:default/checkout',
+      environment: 'production',
+      target: 'flag',
+      key: 'new-checkout-flow',
+      operation: 'upsert',
+      baseVersion: 3,
+      reason: 'ramp to 50 %',
+      requestedBy: 'user:default/alice',
+      status: 'pending',
+      createdAt: '2026-11-26T10:00:00Z',
+      expiresAt: '2026-11-29T10:00:00Z',
+    };
+    const decideFlagChange = jest.fn().mockResolvedValue(change);
+    await render({
+      listAwaitingApprovals: jest.fn().mockResolvedValue([]),
+      listAwaitingFlagChanges: jest
+        .fn()
+        .mockResolvedValueOnce([change])
+        .mockResolvedValue([]),
+      decideFlagChange,
+    });
+    expect(
+      await screen.findByText('upsert flag new-checkout-flow in production'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(
+        screen
+          .getByText('upsert flag new-checkout-flow in production')
+          .closest('tr')!,
+      ).getByRole('button', { name: 'Approve' }),
+    );
+    expect(decideFlagChange).toHaveBeenCalledWith(
+      { kind: 'component', namespace: 'default', name: 'checkout' },
+      'c1',
+      'approve',
+      undefined,
+    );
+    expect(
+      await screen.findByText('No flag change awaits you'),
+    ).toBeInTheDocument();
   });
 
   it('shows the error state', async () => {

@@ -3,6 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { PromotionRequest } from '@gantry/plugin-gantry-common';
 import {
+  Box,
   Button,
   Chip,
   Dialog,
@@ -18,6 +19,7 @@ import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
 import { useAlertedAction } from '../shared/useEntityActions';
 import { DenseTable } from '../shared/DenseTable';
+import { FlagChangesCard } from './FlagChangesCard';
 
 type Action = {
   request: PromotionRequest;
@@ -137,6 +139,9 @@ export function ApprovalsPage() {
           <DenseTable<PromotionRequest> columns={columns} data={items} />
         )}
       </AsyncCard>
+      <Box mt={3}>
+        <FlagChangesCard />
+      </Box>
       <Dialog
         open={Boolean(action)}
         onClose={() => setAction(undefined)}

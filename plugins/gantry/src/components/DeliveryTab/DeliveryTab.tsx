@@ -80,10 +80,10 @@ export function DeliveryTab() {
           <Grid item xs={12}>
             <IncidentsCard />
           </Grid>
-          <Grid item xs={12} lg={6}>
+          <Grid item xs={12}>
             <DoraCard environments={value.environments} />
           </Grid>
-          <Grid item xs={12} lg={6}>
+          <Grid item xs={12}>
             <DeploymentHistoryCard />
           </Grid>
         </>

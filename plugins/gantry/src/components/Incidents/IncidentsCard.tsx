@@ -1,7 +1,7 @@
 import type { TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type { Incident, IncidentStatus } from '@gantry/plugin-gantry-common';
-import { Button, Chip } from '@material-ui/core';
+import { Chip, Link } from '@material-ui/core';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
@@ -33,9 +33,14 @@ export function incidentColumns(
     {
       title: 'Incident',
       render: i => (
-        <Button size="small" onClick={() => open(i.id)}>
+        <Link
+          component="button"
+          variant="body2"
+          align="left"
+          onClick={() => open(i.id)}
+        >
           {i.title}
-        </Button>
+        </Link>
       ),
     },
     {

@@ -42,30 +42,36 @@ export function AnalysisTable({ run }: { run: AnalysisRunView }) {
         <TableHead>
           <TableRow>
             <TableCell>Metric</TableCell>
-            <TableCell>Result</TableCell>
-            <TableCell>Condition</TableCell>
-            <TableCell>Measured</TableCell>
+            <TableCell>Measured against the condition</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
           {run.metrics.map(m => (
             <TableRow key={m.name}>
-              <TableCell>{m.name}</TableCell>
-              <TableCell>
-                {m.phase} ({m.successful}/{m.count} ok
-                {m.failed ? `, ${m.failed} failed` : ''}
-                {m.inconclusive ? `, ${m.inconclusive} inconclusive` : ''}
-                {m.error ? `, ${m.error} errors` : ''})
+              <TableCell style={{ verticalAlign: 'top' }}>
+                <Typography variant="body2">{m.name}</Typography>
+                <Typography variant="caption" color="textSecondary">
+                  {m.phase} ({m.successful}/{m.count} ok
+                  {m.failed ? `, ${m.failed} failed` : ''}
+                  {m.inconclusive ? `, ${m.inconclusive} inconclusive` : ''}
+                  {m.error ? `, ${m.error} errors` : ''})
+                </Typography>
               </TableCell>
-              <TableCell>
-                <code>
-                  {m.successCondition ??
-                    (m.failureCondition
-                      ? `fail if ${m.failureCondition}`
-                      : 'none')}
-                </code>
-              </TableCell>
-              <TableCell>
+              <TableCell style={{ verticalAlign: 'top' }}>
+                <Typography variant="caption" display="block">
+                  <code>
+                    {m.successCondition ??
+                      (m.failureCondition
+                        ? `fail if ${m.failureCondition}`
+                        : 'no condition')}
+                  </code>
+                  {m.successCondition && m.failureCondition && (
+                    <>
+                      {' '}
+                      · fail if <code>{m.failureCondition}</code>
+                    </>
+                  )}
+                </Typography>
                 {m.measurements.map((x, i) => (
                   <Typography
                     key={i}
