@@ -3,37 +3,17 @@ import {
   mockServices,
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
-import fs from 'node:fs';
-import path from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { localPassthrough, startGantry } from '../__testUtils__/backend';
+import { checkoutEntity } from '../__testUtils__/entities';
+import { readFixture } from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 const ARGO = 'https://argocd.test';
 const K8S = 'https://k8s.test';
-const json = (dir: string, n: string) =>
-  JSON.parse(
-    fs.readFileSync(path.join(__dirname, '..', dir, '__fixtures__', n), 'utf8'),
-  );
-const entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'checkout',
-    namespace: 'default',
-    annotations: {
-      'argocd/app-selector': 'app.kubernetes.io/name=checkout',
-      'backstage.io/kubernetes-id': 'checkout',
-    },
-  },
-  spec: {
-    type: 'service',
-    owner: 'group:default/payments',
-    lifecycle: 'production',
-  },
-};
+const entity = checkoutEntity;
 
 describe('GET deployments', () => {
   const mocks = setupServer();
@@ -70,7 +50,7 @@ describe('GET deployments', () => {
   const argocd = [
     http.get(`${ARGO}/api/v1/applications`, ({ request: r }) => {
       seen.push(`${new URL(r.url).search} ${r.headers.get('authorization')}`);
-      return HttpResponse.json(json('deployments', 'applications.json'));
+      return HttpResponse.json(readFixture('deployments', 'applications.json'));
     }),
     http.get(
       `${ARGO}/api/v1/applications/:name/revisions/:rev/metadata`,
@@ -78,7 +58,9 @@ describe('GET deployments', () => {
         seen.push(
           `metadata ${params.name} ${params.rev} ${new URL(r.url).search}`,
         );
-        return HttpResponse.json(json('deployments', 'revision-metadata.json'));
+        return HttpResponse.json(
+          readFixture('deployments', 'revision-metadata.json'),
+        );
       },
     ),
   ];
@@ -90,28 +72,30 @@ describe('GET deployments', () => {
           `rollouts ${new URL(r.url).searchParams.get('labelSelector')}`,
         );
         return HttpResponse.json({
-          items: [json('rollouts', 'rollout-staging-paused-25.json')],
+          items: [readFixture('rollouts', 'rollout-staging-paused-25.json')],
         });
       },
     ),
     http.get(
       `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop/analysisruns`,
-      () => HttpResponse.json(json('deployments', 'analysisruns.json')),
+      () => HttpResponse.json(readFixture('deployments', 'analysisruns.json')),
     ),
     http.get(
       `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop-prod/rollouts`,
       () =>
         HttpResponse.json({
           items: [
-            json('rollouts', 'rollout-production-aborted.json'),
-            json('rollouts', 'rollout-bluegreen-paused.json'),
+            readFixture('rollouts', 'rollout-production-aborted.json'),
+            readFixture('rollouts', 'rollout-bluegreen-paused.json'),
           ],
         }),
     ),
     http.get(
       `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop-prod/analysisruns`,
       () =>
-        HttpResponse.json(json('deployments', 'analysisruns-production.json')),
+        HttpResponse.json(
+          readFixture('deployments', 'analysisruns-production.json'),
+        ),
     ),
   ];
 

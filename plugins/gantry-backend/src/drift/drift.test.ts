@@ -3,12 +3,11 @@ import {
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import fs from 'node:fs';
-import path from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { readFixture } from '../__testUtils__/fixtures';
+import { checkoutEntity } from '../__testUtils__/entities';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { readGantryConfig } from '../config/gantryConfig';
 import { DeploymentsService } from '../deployments/DeploymentsService';
@@ -20,23 +19,7 @@ jest.setTimeout(60_000);
 const databases = createTestDatabases();
 const ARGO = 'https://argocd.test';
 const K8S = 'https://k8s.test';
-const fixture = (dir: string, n: string) =>
-  JSON.parse(
-    fs.readFileSync(path.join(__dirname, '..', dir, '__fixtures__', n), 'utf8'),
-  );
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'checkout',
-    namespace: 'default',
-    annotations: {
-      'argocd/app-selector': 'app.kubernetes.io/name=checkout',
-      'backstage.io/kubernetes-id': 'checkout',
-    },
-  },
-  spec: { owner: 'group:default/payments' },
-};
+const entity = checkoutEntity;
 
 describe.each(databases.eachSupportedId())('drift notices on %s', id => {
   const mocks = setupServer();
@@ -47,7 +30,7 @@ describe.each(databases.eachSupportedId())('drift notices on %s', id => {
     synced = false;
     mocks.use(
       http.get(`${ARGO}/api/v1/applications`, () => {
-        const apps = fixture('deployments', 'applications.json');
+        const apps = readFixture('deployments', 'applications.json');
         if (synced)
           for (const a of apps.items) {
             a.status.sync.status = 'Synced';
@@ -58,7 +41,9 @@ describe.each(databases.eachSupportedId())('drift notices on %s', id => {
       http.get(
         `${ARGO}/api/v1/applications/:name/revisions/:rev/metadata`,
         () =>
-          HttpResponse.json(fixture('deployments', 'revision-metadata.json')),
+          HttpResponse.json(
+            readFixture('deployments', 'revision-metadata.json'),
+          ),
       ),
       http.get(
         `${K8S}/apis/argoproj.io/v1alpha1/namespaces/:ns/rollouts`,
@@ -66,7 +51,7 @@ describe.each(databases.eachSupportedId())('drift notices on %s', id => {
           HttpResponse.json({
             items:
               params.ns === 'shop-prod' && !synced
-                ? [fixture('rollouts', 'rollout-production-aborted.json')]
+                ? [readFixture('rollouts', 'rollout-production-aborted.json')]
                 : [],
           }),
       ),

@@ -76,6 +76,28 @@ function toRecord(r: Row): DeploymentRecord {
   };
 }
 
+/** A new row for an observation; the idempotency key decides whether it is kept. */
+function toRow(o: SyncObservation, now: Date) {
+  return {
+    id: randomUUID(),
+    entity_ref: o.entityRef,
+    environment: o.environment,
+    instance: o.instance,
+    application: o.application,
+    revision: o.revision,
+    commit_time: o.commitTime ?? null,
+    started_at: o.startedAt,
+    finished_at: o.finishedAt ?? null,
+    sync_phase: o.phase,
+    rollback: o.rollback,
+    manual_intervention: o.manualIntervention,
+    initiator: o.initiator ?? null,
+    source: o.source,
+    message: o.message ?? null,
+    updated_at: now.toISOString(),
+  };
+}
+
 /**
  * Deployments, one row per Argo CD sync operation: the same operation reported twice (a
  * redelivered webhook, or a webhook and then the history backfill) is one row, keyed on
@@ -94,24 +116,7 @@ export class DeploymentStore {
     const keep = (col: string) =>
       this.db.raw(`coalesce(excluded.??, ??.??)`, [col, t, col]);
     await this.db(TABLE)
-      .insert({
-        id: randomUUID(),
-        entity_ref: o.entityRef,
-        environment: o.environment,
-        instance: o.instance,
-        application: o.application,
-        revision: o.revision,
-        commit_time: o.commitTime ?? null,
-        started_at: o.startedAt,
-        finished_at: o.finishedAt ?? null,
-        sync_phase: o.phase,
-        rollback: o.rollback,
-        manual_intervention: o.manualIntervention,
-        initiator: o.initiator ?? null,
-        source: o.source,
-        message: o.message ?? null,
-        updated_at: now.toISOString(),
-      })
+      .insert(toRow(o, now))
       .onConflict(['instance', 'application', 'revision', 'started_at'])
       .merge({
         entity_ref: this.db.raw('excluded.entity_ref'),
@@ -137,26 +142,7 @@ export class DeploymentStore {
   async insertHistory(entries: SyncObservation[], now = new Date()) {
     if (entries.length === 0) return;
     await this.db(TABLE)
-      .insert(
-        entries.map(o => ({
-          id: randomUUID(),
-          entity_ref: o.entityRef,
-          environment: o.environment,
-          instance: o.instance,
-          application: o.application,
-          revision: o.revision,
-          commit_time: o.commitTime ?? null,
-          started_at: o.startedAt,
-          finished_at: o.finishedAt ?? null,
-          sync_phase: o.phase,
-          rollback: o.rollback,
-          manual_intervention: o.manualIntervention,
-          initiator: o.initiator ?? null,
-          source: o.source,
-          message: null,
-          updated_at: now.toISOString(),
-        })),
-      )
+      .insert(entries.map(o => toRow(o, now)))
       .onConflict(['instance', 'application', 'revision', 'started_at'])
       .ignore();
   }

@@ -7,8 +7,6 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Knex } from 'knex';
-import fs from 'node:fs';
-import path from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
@@ -17,6 +15,8 @@ import {
   notificationsMock,
   sentNotifications,
 } from '../__testUtils__/compliance';
+import { readFixture } from '../__testUtils__/fixtures';
+import { checkoutEntity } from '../__testUtils__/entities';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { denyOnlyUser } from '../__testUtils__/permissions';
 import { gantryPlugin } from '../plugin';
@@ -25,24 +25,16 @@ jest.setTimeout(120_000);
 const databases = createTestDatabases();
 const ARGO = 'https://argocd.test';
 const K8S = 'https://k8s.test';
-const fixture = (dir: string, n: string) =>
-  JSON.parse(
-    fs.readFileSync(path.join(__dirname, '..', dir, '__fixtures__', n), 'utf8'),
-  );
 const checkout: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
+  ...checkoutEntity,
   metadata: {
-    name: 'checkout',
-    namespace: 'default',
+    ...checkoutEntity.metadata,
     annotations: {
-      'argocd/app-selector': 'app.kubernetes.io/name=checkout',
-      'backstage.io/kubernetes-id': 'checkout',
+      ...checkoutEntity.metadata.annotations,
       'gantry.dev/escalation': 'group:default/sre',
       'gantry.dev/escalation-after': '15m',
     },
   },
-  spec: { type: 'service', owner: 'group:default/payments' },
 };
 const PREVIOUS = '1111111111111111111111111111111111111111,7.1.0';
 const SUSPECT = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432,7.2.0';
@@ -109,16 +101,18 @@ describe.each(databases.eachSupportedId())('incidents on %s', id => {
     mocks.use(
       localPassthrough,
       http.get(`${ARGO}/api/v1/applications`, () =>
-        HttpResponse.json(fixture('deployments', 'applications.json')),
+        HttpResponse.json(readFixture('deployments', 'applications.json')),
       ),
       http.get(
         `${ARGO}/api/v1/applications/:name/revisions/:rev/metadata`,
         () =>
-          HttpResponse.json(fixture('deployments', 'revision-metadata.json')),
+          HttpResponse.json(
+            readFixture('deployments', 'revision-metadata.json'),
+          ),
       ),
       http.get(`${ARGO}/api/v1/applications/:name`, ({ params }) =>
         HttpResponse.json(
-          fixture('deployments', 'applications.json').items.find(
+          readFixture('deployments', 'applications.json').items.find(
             (a: any) => a.metadata.name === params.name,
           ),
         ),
@@ -137,17 +131,17 @@ describe.each(databases.eachSupportedId())('incidents on %s', id => {
             items:
               params.ns === 'shop-prod'
                 ? [
-                    fixture('rollouts', 'rollout-production-aborted.json'),
-                    fixture('rollouts', 'rollout-bluegreen-paused.json'),
+                    readFixture('rollouts', 'rollout-production-aborted.json'),
+                    readFixture('rollouts', 'rollout-bluegreen-paused.json'),
                   ]
-                : [fixture('rollouts', 'rollout-staging-paused-25.json')],
+                : [readFixture('rollouts', 'rollout-staging-paused-25.json')],
           }),
       ),
       http.get(
         `${K8S}/apis/argoproj.io/v1alpha1/namespaces/:ns/rollouts/:name`,
         () =>
           HttpResponse.json(
-            fixture('rollouts', 'rollout-bluegreen-paused.json'),
+            readFixture('rollouts', 'rollout-bluegreen-paused.json'),
           ),
       ),
       http.get(

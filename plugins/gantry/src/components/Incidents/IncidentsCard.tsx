@@ -16,6 +16,23 @@ const STATUS_COLOR: Record<IncidentStatus, string> = {
   resolved: '#2e7d32',
 };
 
+/** When it started and which release is suspected, as every incident list shows them. */
+export const whenAndSuspectColumns: TableColumn<Incident>[] = [
+  {
+    title: 'Started',
+    render: i => new Date(i.startedAt).toLocaleString(),
+  },
+  {
+    title: 'Suspect release',
+    render: i =>
+      i.suspect
+        ? `${i.suspect.revision.split(',')[0].slice(0, 7)} (${
+            i.suspect.environment
+          })`
+        : '—',
+  },
+];
+
 export function incidentColumns(
   open: (id: string) => void,
 ): TableColumn<Incident>[] {
@@ -43,19 +60,7 @@ export function incidentColumns(
         </Link>
       ),
     },
-    {
-      title: 'Started',
-      render: i => new Date(i.startedAt).toLocaleString(),
-    },
-    {
-      title: 'Suspect release',
-      render: i =>
-        i.suspect
-          ? `${i.suspect.revision.split(',')[0].slice(0, 7)} (${
-              i.suspect.environment
-            })`
-          : '—',
-    },
+    ...whenAndSuspectColumns,
   ];
 }
 

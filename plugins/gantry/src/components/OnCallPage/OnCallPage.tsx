@@ -7,6 +7,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
 import { DenseTable } from '../shared/DenseTable';
+import { whenAndSuspectColumns } from '../Incidents/IncidentsCard';
 
 const delivery = (entityRef: string) => {
   const { kind, namespace, name } = parseEntityRef(entityRef);
@@ -27,19 +28,7 @@ const columns: TableColumn<Incident>[] = [
     render: i => <Link to={delivery(i.entityRef)}>{i.title}</Link>,
   },
   { title: 'Status', field: 'status' },
-  {
-    title: 'Started',
-    render: i => new Date(i.startedAt).toLocaleString(),
-  },
-  {
-    title: 'Suspect release',
-    render: i =>
-      i.suspect
-        ? `${i.suspect.revision.split(',')[0].slice(0, 7)} (${
-            i.suspect.environment
-          })`
-        : '—',
-  },
+  ...whenAndSuspectColumns,
   { title: 'Escalation level', field: 'escalationLevel' },
 ];
 
