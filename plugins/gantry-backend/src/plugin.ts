@@ -303,6 +303,10 @@ export const gantryPlugin = createBackendPlugin({
           path: '/flagd',
           allow: 'unauthenticated',
         });
+        deps.httpRouter.addAuthPolicy({
+          path: '/flags/events',
+          allow: 'unauthenticated',
+        });
         deps.logger.info(
           `Gantry ready: environments ${gantryConfig.environments.join(
             ' -> ',

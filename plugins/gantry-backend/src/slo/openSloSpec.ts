@@ -445,7 +445,11 @@ function readAlertPolicies(
     if (!cond) return;
     const cat = `${at}.spec.conditions[0].spec`;
     const cspec = isObject(cond.spec) ? cond.spec : {};
-    const severity = SEVERITIES[String(cspec.severity ?? '').toLowerCase()];
+    const severityName =
+      typeof cspec.severity === 'string' ? cspec.severity.toLowerCase() : '';
+    const severity = Object.hasOwn(SEVERITIES, severityName)
+      ? SEVERITIES[severityName]
+      : undefined;
     if (!severity) {
       p.add(
         slo,

@@ -29,7 +29,15 @@ export function parseSloSpec(text: string, file: string): SloDefinition[] {
         ),
       );
     }
-    const value = d.toJS();
+    let value: unknown;
+    try {
+      value = d.toJS();
+    } catch (e) {
+      // e.g. an alias to an anchor that does not exist: not a parse error, a ReferenceError here
+      throw new SloSpecError([
+        `${file}: document ${i + 1} is not valid YAML: ${(e as Error).message}`,
+      ]);
+    }
     if (value !== null && value !== undefined) parsed.push(value);
   }
   if (parsed.length === 0) {
@@ -49,7 +57,8 @@ export function parseSloSpec(text: string, file: string): SloDefinition[] {
     } else if (doc.apiVersion === 'openslo/v1') {
       const meta = isObject(doc.metadata) ? doc.metadata : {};
       openslo.push({
-        kind: String(doc.kind),
+        // String() throws on a map like {toString: []}; such a kind matches nothing anyway.
+        kind: typeof doc.kind === 'string' ? doc.kind : describe(doc.kind),
         name: typeof meta.name === 'string' ? meta.name : undefined,
         doc,
       });

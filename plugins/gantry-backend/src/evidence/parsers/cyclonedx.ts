@@ -20,6 +20,17 @@ const VERSIONS: Record<string, Spec.Version> = {
   '1.6': Spec.Version.v1dot6,
 };
 
+// A validator compiles its schema on first use and keeps it: build one per version, not per upload.
+const validators = new Map<Spec.Version, Validation.JsonStrictValidator>();
+function validatorFor(version: Spec.Version): Validation.JsonStrictValidator {
+  let validator = validators.get(version);
+  if (!validator) {
+    validator = new Validation.JsonStrictValidator(version);
+    validators.set(version, validator);
+  }
+  return validator;
+}
+
 type Bom = {
   specVersion: string;
   components?: Array<{ name?: string }>;
@@ -46,7 +57,12 @@ export async function parseCycloneDx(bytes: Buffer): Promise<EvidenceSummary> {
       'must be "CycloneDX"',
     );
   }
-  const version = VERSIONS[String(json.specVersion)];
+  // Own keys of strings only: '__proto__' must not pass as a version, nor a map as a string.
+  const version =
+    typeof json.specVersion === 'string' &&
+    Object.hasOwn(VERSIONS, json.specVersion)
+      ? VERSIONS[json.specVersion]
+      : undefined;
   if (!version) {
     throw new EvidenceFormatError(
       'cyclonedx',
@@ -56,9 +72,13 @@ export async function parseCycloneDx(bytes: Buffer): Promise<EvidenceSummary> {
       )}; Gantry accepts CycloneDX ${Object.keys(VERSIONS).join(', ')}`,
     );
   }
-  const error = await new Validation.JsonStrictValidator(version).validate(
-    JSON.stringify(json),
-  );
+  let error: unknown;
+  try {
+    error = await validatorFor(version).validate(JSON.stringify(json));
+  } catch (e) {
+    // ajv's uniqueItems check (fast-deep-equal) throws on members with a "valueOf" key.
+    throw new EvidenceFormatError('cyclonedx', '/', (e as Error).message);
+  }
   if (error) {
     const first = (Array.isArray(error) ? error[0] : error) as {
       instancePath?: string;

@@ -29,7 +29,17 @@ export function parseJunit(bytes: Buffer): EvidenceSummary {
       `not well-formed XML (${valid.err.msg})`,
     );
   }
-  const doc = parser.parse(text) as Node;
+  let doc: Node;
+  try {
+    doc = parser.parse(text) as Node;
+  } catch (e) {
+    // The validator lets some malformed processing instructions through to the parser.
+    throw new EvidenceFormatError(
+      'junit',
+      '/',
+      `not well-formed XML (${(e as Error).message})`,
+    );
+  }
   const root =
     (doc.testsuites as Node | undefined) ??
     (doc.testsuite ? { testsuite: doc.testsuite } : undefined);

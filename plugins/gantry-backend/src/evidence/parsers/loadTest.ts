@@ -36,8 +36,11 @@ export function parseLoadTest(bytes: Buffer): EvidenceSummary {
   const failed = statsOf(r.data.metrics.http_req_failed);
   const requests = Number(reqs.count ?? 0);
   const errorRate = Number(failed.rate ?? failed.value ?? 0);
-  const p95 = dur['p(95)'];
-  const p99 = dur['p(99)'];
+  // k6 writes null (or nothing) for a percentile it did not compute.
+  const numberOr = (v: unknown) =>
+    typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  const p95 = numberOr(dur['p(95)']);
+  const p99 = numberOr(dur['p(99)']);
   return {
     headline: `Load test: ${requests} requests, ${(errorRate * 100).toFixed(
       2,

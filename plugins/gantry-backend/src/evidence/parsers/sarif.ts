@@ -42,7 +42,14 @@ const suppressed = (r: Result) =>
 
 export function parseSarif(bytes: Buffer): EvidenceSummary {
   const json = parseJson('sarif', bytes);
-  if (!validate(json)) {
+  let valid: boolean;
+  try {
+    valid = validate(json);
+  } catch (e) {
+    // ajv's uniqueItems check (fast-deep-equal) throws on members with a "valueOf" key.
+    throw new EvidenceFormatError('sarif', '/', (e as Error).message);
+  }
+  if (!valid) {
     const e = validate.errors![0];
     const path = pointerToPath(e.instancePath);
     throw new EvidenceFormatError(
