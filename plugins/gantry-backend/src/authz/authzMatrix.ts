@@ -190,14 +190,14 @@ export const authzMatrix: Record<string, MatrixRow> = {
       path: `${ENTITY}/flag-changes/${UNKNOWN_ID}/decision`,
       body: { decision: 'approve' },
     }),
-    expect: { ...ownerOnly, service: 400 },
+    expect: { ...ownerOnly, service: 403 },
   },
   'POST /entities/:namespace/:kind/:name/flag-changes/:id/review': {
     request: () => ({
       path: `${ENTITY}/flag-changes/${UNKNOWN_ID}/review`,
       body: { comment: 'reviewed' },
     }),
-    expect: { ...ownerOnly, service: 400 },
+    expect: { ...ownerOnly, service: 403 },
   },
   'POST /entities/:namespace/:kind/:name/flag-keys': {
     request: () => ({
