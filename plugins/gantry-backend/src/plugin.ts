@@ -45,7 +45,7 @@ import { CanaryAnalysisService } from './canary/CanaryAnalysisService';
 import { CanaryAnalysisStore } from './canary/CanaryAnalysisStore';
 import { readCanaryConfig } from './canary/canaryConfig';
 import { PrometheusClient } from './providers/PrometheusClient';
-import { createFlags } from './flags/createFlags';
+import { createFlags, EVENTS_PATH } from './flags/createFlags';
 import { readSloConfig } from './slo/sloConfig';
 import { sloBudgetGate } from './slo/sloBudgetGate';
 import { SloService } from './slo/SloService';
@@ -304,7 +304,7 @@ export const gantryPlugin = createBackendPlugin({
           allow: 'unauthenticated',
         });
         deps.httpRouter.addAuthPolicy({
-          path: '/flags/events',
+          path: EVENTS_PATH,
           allow: 'unauthenticated',
         });
         deps.logger.info(

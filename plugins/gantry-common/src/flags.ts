@@ -193,4 +193,120 @@ export interface FlagUsage {
     variant: string;
     count: number;
   }>;
+  /** The entity's error rate and p99 latency over the same period, when Prometheus is configured. */
+  metrics: FlagUsageMetrics;
+}
+
+/** A Prometheus series as [unix seconds, value] pairs. */
+export type MetricPoints = Array<[number, number]>;
+
+export type FlagUsageMetrics =
+  | {
+      status: 'ok';
+      /** Label matchers used for the entity, e.g. service="checkout". */
+      selector: string;
+      errorRate: MetricPoints;
+      p99LatencySeconds: MetricPoints;
+    }
+  | { status: 'unavailable'; message: string };
+
+/** How an experiment on a flag is judged (PUT .../experiment). */
+export interface FlagExperimentConfig {
+  /** The tracking event that counts as a conversion, e.g. checkout_completed. */
+  conversionEvent: string;
+  /** The variant the others are compared with. */
+  controlVariant: string;
+  /** Smallest absolute change in conversion rate worth detecting, e.g. 0.02 = 2 points. */
+  minimumDetectableEffect: number;
+  /** Expected control rate for the sample size; the observed control rate when absent. */
+  baselineRate?: number;
+  /** Two-sided significance level, default 0.05 (split over the comparisons). */
+  alpha: number;
+  /** Probability of detecting the minimum effect, default 0.8. */
+  power: number;
+}
+
+export interface FlagExperiment extends FlagExperimentConfig {
+  entityRef: string;
+  environment: string;
+  flagKey: string;
+  version: number;
+  startedAt: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface ExperimentVariantResult {
+  variant: string;
+  isControl: boolean;
+  /** Distinct targeting keys first exposed to this variant. */
+  exposures: number;
+  /** Of those, how many sent the conversion event. */
+  conversions: number;
+  rate: number;
+  /** Wilson score interval at the experiment's confidence level. */
+  interval: [number, number];
+  /** Share of exposures the configured split expects, 0..1. */
+  expectedShare?: number;
+  /** Against control (absent on the control row). */
+  comparison?: {
+    difference: number;
+    relativeLift?: number;
+    z: number;
+    pValue: number;
+    significant: boolean;
+  };
+}
+
+export type ExperimentDecision =
+  | { status: 'no-data'; message: string }
+  | { status: 'sample-ratio-mismatch'; message: string }
+  | { status: 'collecting'; message: string }
+  | { status: 'inconclusive'; message: string }
+  | { status: 'winner'; winner: string; message: string };
+
+export interface FlagExperimentResults {
+  experiment: FlagExperiment;
+  /** Per-comparison significance level (alpha split by Bonferroni). */
+  comparisonAlpha: number;
+  variants: ExperimentVariantResult[];
+  sampleRatio?: {
+    chiSquare: number;
+    degreesOfFreedom: number;
+    pValue: number;
+    mismatch: boolean;
+  };
+  /** Why no sample-ratio check could be made, e.g. no fractional split. */
+  sampleRatioNote?: string;
+  /** Exposures each variant needs before a winner may be declared. */
+  requiredSampleSize?: number;
+  decision: ExperimentDecision;
+  unexposedConversions: number;
+}
+
+/** One exposure or conversion sent by an application (POST /flags/events). */
+export type FlagExperimentEvent =
+  | {
+      id: string;
+      type: 'exposure';
+      flagKey: string;
+      variant: string;
+      targetingKey: string;
+      timestamp?: string;
+    }
+  | {
+      id: string;
+      type: 'conversion';
+      event: string;
+      targetingKey: string;
+      timestamp?: string;
+    };
+
+export interface FlagEventIngestResult {
+  received: number;
+  /** Events whose id was already ingested (a retried batch). */
+  duplicates: number;
+  /** Exposures of flags without an experiment, conversions no experiment tracks. */
+  ignored: number;
+  stored: number;
 }

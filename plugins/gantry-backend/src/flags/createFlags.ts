@@ -10,16 +10,22 @@ import type { Knex } from 'knex';
 import type { ApproverDirectory } from '../approvals/approvers';
 import type { AuditService } from '../audit/AuditService';
 import type { EntityAccess } from '../http/EntityAccess';
+import { readGantryConfig } from '../config/gantryConfig';
+import { PrometheusClient } from '../providers/PrometheusClient';
 import { readFlagsConfig } from './flagsConfig';
+import { createEventsRouter } from './http/eventsRouter';
 import { createOfrepRouter } from './http/ofrepRouter';
 import { createFlagsRouter } from './http/router';
 import { CleanupReportService } from './service/CleanupReportService';
 import { ClientKeyService } from './service/ClientKeyService';
+import { ExperimentService } from './service/ExperimentService';
 import { FlagApprovalService } from './service/FlagApprovalService';
 import { FlagChangeApplier } from './service/FlagChangeApplier';
 import { FlagService, type FlagApprovalConfig } from './service/FlagService';
 import { FlagSetRegistry } from './service/FlagSetRegistry';
+import { FlagUsageService } from './service/FlagUsageService';
 import { ClientKeyStore } from './store/ClientKeyStore';
+import { ExperimentStore } from './store/ExperimentStore';
 import { FlagChangeStore } from './store/FlagChangeStore';
 import { FlagStore } from './store/FlagStore';
 
@@ -30,6 +36,13 @@ const MANAGEMENT_PATHS = [
   'flag-changes',
   'flag-keys',
 ].map(p => `/entities/:namespace/:kind/:name/${p}`);
+
+/**
+ * Exposure and conversion ingestion authenticates with flag client keys, so the plugin
+ * must let it through Backstage auth: `httpRouter.addAuthPolicy({ path: EVENTS_PATH,
+ * allow: 'unauthenticated' })`.
+ */
+export { EVENTS_PATH } from './http/eventsRouter';
 
 /**
  * Wires the flags domain: stores, services and both routers. `registry` must be started
@@ -80,7 +93,21 @@ export function createFlags(deps: {
     audit: deps.audit,
     environments: deps.environments,
   });
+  const experiments = new ExperimentService({
+    store: new ExperimentStore(deps.db),
+    flagStore: store,
+    flags,
+    audit: deps.audit,
+  });
+  const prometheus = readGantryConfig(deps.config).prometheus;
   const router = Router();
+  router.use(
+    createEventsRouter({
+      keys,
+      experiments,
+      rateLimitPerSecond: config.rateLimitPerSecond,
+    }),
+  );
   router.use(
     createOfrepRouter({
       keys,
@@ -98,7 +125,12 @@ export function createFlags(deps: {
       approvals,
       keys,
       cleanup: new CleanupReportService(store, config.stale),
+      usage: new FlagUsageService({
+        flags,
+        prometheus: prometheus ? new PrometheusClient(prometheus) : undefined,
+      }),
+      experiments,
     }),
   );
-  return { router, registry, flags, approvals, keys };
+  return { router, registry, flags, approvals, keys, experiments };
 }

@@ -23,6 +23,10 @@ import type {
   FlagSaveResult,
   FlagSegment,
   FlagUsage,
+  FlagExperiment,
+  FlagExperimentConfig,
+  FlagExperimentResults,
+  FlagWriteResult,
   GateVerdict,
   PromotionRequest,
   ReleaseRecord,
@@ -133,6 +137,29 @@ export interface GantryApi {
     environment: string,
     hours: number,
   ): Promise<FlagUsage>;
+  /** Results of the experiment on a flag; undefined when none is configured. */
+  getFlagExperiment(
+    ref: CompoundEntityRef,
+    environment: string,
+    key: string,
+  ): Promise<FlagExperimentResults | undefined>;
+  configureFlagExperiment(
+    ref: CompoundEntityRef,
+    environment: string,
+    key: string,
+    config: Partial<FlagExperimentConfig> &
+      Pick<
+        FlagExperimentConfig,
+        'conversionEvent' | 'controlVariant' | 'minimumDetectableEffect'
+      >,
+  ): Promise<FlagExperiment>;
+  /** Serves the winner to everyone; pending where the environment needs approval. */
+  rolloutFlagExperimentWinner(
+    ref: CompoundEntityRef,
+    environment: string,
+    key: string,
+    reason: string,
+  ): Promise<FlagWriteResult>;
   listFlagSegments(ref: CompoundEntityRef): Promise<FlagSegment[]>;
   /** Creates (baseVersion null) or edits a segment; a stale edit resolves with status 'stale'. */
   saveFlagSegment(

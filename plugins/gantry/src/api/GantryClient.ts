@@ -24,6 +24,10 @@ import type {
   FlagSaveResult,
   FlagSegment,
   FlagUsage,
+  FlagExperiment,
+  FlagExperimentConfig,
+  FlagExperimentResults,
+  FlagWriteResult,
   GateVerdict,
   PromotionRequest,
   ReleaseRecord,
@@ -368,6 +372,48 @@ export class GantryClient implements GantryApi {
         environment,
         hours: String(hours),
       })}`,
+    );
+  }
+
+  async getFlagExperiment(
+    ref: CompoundEntityRef,
+    environment: string,
+    key: string,
+  ): Promise<FlagExperimentResults | undefined> {
+    try {
+      return await this.call<FlagExperimentResults>(
+        `${entityPath(ref)}/flags/${e(environment)}/${e(key)}/experiment`,
+      );
+    } catch (err) {
+      if (err instanceof ResponseError && err.statusCode === 404)
+        return undefined;
+      throw err;
+    }
+  }
+
+  configureFlagExperiment(
+    ref: CompoundEntityRef,
+    environment: string,
+    key: string,
+    config: Partial<FlagExperimentConfig>,
+  ): Promise<FlagExperiment> {
+    return this.call(
+      `${entityPath(ref)}/flags/${e(environment)}/${e(key)}/experiment`,
+      { method: 'PUT', body: config },
+    );
+  }
+
+  rolloutFlagExperimentWinner(
+    ref: CompoundEntityRef,
+    environment: string,
+    key: string,
+    reason: string,
+  ): Promise<FlagWriteResult> {
+    return this.call(
+      `${entityPath(ref)}/flags/${e(environment)}/${e(
+        key,
+      )}/experiment/rollout-winner`,
+      { method: 'POST', body: { reason } },
     );
   }
 

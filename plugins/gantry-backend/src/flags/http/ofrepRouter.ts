@@ -19,7 +19,8 @@ import { RateLimiter } from './rateLimiter';
 const HEARTBEAT_MS = 25_000;
 const INACTIVITY_DELAY_SEC = 120;
 
-function secretOf(req: Request): string | undefined {
+/** The client key from `Authorization: Bearer` or `X-API-Key`. */
+export function secretOf(req: Request): string | undefined {
   const auth = req.get('authorization');
   if (auth?.toLowerCase().startsWith('bearer ')) return auth.slice(7).trim();
   return req.get('x-api-key') ?? undefined;

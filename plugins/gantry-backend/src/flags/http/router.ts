@@ -1,6 +1,6 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, parseEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import type { Entity } from '@backstage/catalog-model';
 import type { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
@@ -19,8 +19,11 @@ import { parseBody, parseQuery } from '../../http/validate';
 import type { CleanupReportService } from '../service/CleanupReportService';
 import type { ClientKeyService } from '../service/ClientKeyService';
 import type { FlagApprovalService } from '../service/FlagApprovalService';
+import type { ExperimentService } from '../service/ExperimentService';
 import type { FlagService } from '../service/FlagService';
+import type { FlagUsageService } from '../service/FlagUsageService';
 import { StaleVersionError } from '../service/StaleVersionError';
+import { addExperimentRoutes } from './experimentRoutes';
 import {
   createKeyBody,
   decisionBody,
@@ -82,6 +85,8 @@ export function createFlagsRouter(deps: {
   approvals: FlagApprovalService;
   keys: ClientKeyService;
   cleanup: CleanupReportService;
+  usage: FlagUsageService;
+  experiments: ExperimentService;
 }) {
   const router = Router();
   const entity = '/entities/:namespace/:kind/:name';
@@ -101,9 +106,9 @@ export function createFlagsRouter(deps: {
   });
 
   router.get(`${entity}/flags/usage`, async (req, res) => {
-    const { entityRef } = await deps.access.resolve(req);
+    const { entity: e, entityRef } = await deps.access.resolve(req);
     const q = parseQuery(usageQuery, req.query);
-    res.json(await deps.flags.usage(entityRef, q.environment, q.hours));
+    res.json(await deps.usage.usage(e, entityRef, q.environment, q.hours));
   });
 
   router.get(`${entity}/flags/history`, async (req, res) => {
@@ -266,7 +271,7 @@ export function createFlagsRouter(deps: {
     );
     const userRef = userRefOf(credentials);
     if (!userRef) {
-      throw new InputError(
+      throw new NotAllowedError(
         'Flag changes are approved and reviewed by people: sign in as a user, not a service.',
       );
     }
@@ -335,6 +340,8 @@ export function createFlagsRouter(deps: {
     });
     res.status(204).end();
   });
+
+  addExperimentRoutes(router, deps);
 
   router.use(staleToPreconditionFailed);
   return router;

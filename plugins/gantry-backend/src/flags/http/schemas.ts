@@ -84,3 +84,88 @@ export const usageQuery = z.object({
     .max(24 * 30, { message: 'at most 720 hours (30 days)' })
     .default(24),
 });
+
+export const experimentConfigBody = z
+  .object({
+    conversionEvent: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128, { message: 'at most 128 characters' }),
+    controlVariant: z.string().min(1).max(128),
+    minimumDetectableEffect: z
+      .number()
+      .gt(0, { message: 'must be above 0, e.g. 0.02 for two points' })
+      .lt(1, {
+        message:
+          'is an absolute change in conversion rate below 1, e.g. 0.02 for two points',
+      }),
+    baselineRate: z.number().min(0).max(1).optional(),
+    alpha: z
+      .number()
+      .gt(0)
+      .max(0.2, { message: 'at most 0.2; 0.05 is usual' })
+      .default(0.05),
+    power: z
+      .number()
+      .min(0.5)
+      .lt(1, { message: 'below 1; 0.8 is usual' })
+      .default(0.8),
+  })
+  .strict()
+  .refine(
+    c =>
+      c.baselineRate === undefined ||
+      c.minimumDetectableEffect <= Math.max(c.baselineRate, 1 - c.baselineRate),
+    {
+      message:
+        'minimumDetectableEffect cannot move baselineRate outside 0..1 in either direction',
+      path: ['minimumDetectableEffect'],
+    },
+  );
+
+export const rolloutWinnerBody = z
+  .object({ reason: reason.optional() })
+  .default({});
+
+/** Events per ingestion request. */
+export const MAX_EVENTS = 1000;
+
+const eventBase = {
+  id: z.string().min(1).max(128),
+  targetingKey: z.string().min(1).max(255),
+  timestamp: z
+    .string()
+    .datetime({
+      offset: true,
+      message: 'must be an ISO-8601 time such as 2026-11-26T12:00:00Z',
+    })
+    .optional(),
+};
+
+export const ingestBody = z.object({
+  events: z
+    .array(
+      z.discriminatedUnion('type', [
+        z
+          .object({
+            ...eventBase,
+            type: z.literal('exposure'),
+            flagKey: z.string().regex(KEY, { message: 'is not a flag key' }),
+            variant: z.string().min(1).max(128),
+          })
+          .strict(),
+        z
+          .object({
+            ...eventBase,
+            type: z.literal('conversion'),
+            event: z.string().min(1).max(128),
+          })
+          .strict(),
+      ]),
+    )
+    .min(1, { message: 'send at least one event' })
+    .max(MAX_EVENTS, {
+      message: `at most ${MAX_EVENTS} events per request; split the batch`,
+    }),
+});

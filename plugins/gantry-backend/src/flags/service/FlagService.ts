@@ -125,7 +125,7 @@ export class FlagService {
     entityRef: string,
     environment: string,
     hours: number,
-  ): Promise<FlagUsage> {
+  ): Promise<Omit<FlagUsage, 'metrics'>> {
     this.assertEnvironment(environment);
     const to = this.now();
     const from = new Date(to.getTime() - hours * HOUR).toISOString();

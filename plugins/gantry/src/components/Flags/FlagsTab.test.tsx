@@ -105,7 +105,12 @@ function api(over: Partial<GantryApi> = {}): Partial<GantryApi> {
       from: '2026-11-25T10:00:00Z',
       to: '2026-11-26T10:00:00Z',
       rows: [],
+      metrics: {
+        status: 'unavailable',
+        message: 'Prometheus is not configured (gantry.prometheus.baseUrl).',
+      },
     }),
+    getFlagExperiment: jest.fn().mockResolvedValue(undefined),
     saveFlagSegment: jest.fn().mockResolvedValue({ status: 'pending' }),
     getFlagCleanupReport: jest.fn().mockResolvedValue({
       entityRef: 'component:default/checkout',
@@ -438,6 +443,7 @@ describe('FlagsTab', () => {
         bucketMinutes: 5,
         from: '',
         to: '',
+        metrics: { status: 'unavailable', message: '' },
         rows: [
           { bucketStart: 't1', key: 'a', variant: 'on', count: 3 },
           { bucketStart: 't1', key: 'a', variant: 'off', count: 1 },

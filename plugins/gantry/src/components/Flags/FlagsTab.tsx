@@ -5,6 +5,7 @@ import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
 import { useEntityRef } from '../shared/useEntityRef';
 import { CleanupCard } from './CleanupCard';
+import { ExperimentCard } from './ExperimentCard';
 import { ClientKeysCard } from './ClientKeysCard';
 import { FlagChangesCard } from './FlagChangesCard';
 import { FlagHistoryCard } from './FlagHistoryCard';
@@ -73,6 +74,12 @@ export function FlagsTab() {
       </Grid>
       <Grid item xs={12} md={6}>
         <CleanupCard {...cleanup} />
+      </Grid>
+      <Grid item xs={12}>
+        <ExperimentCard
+          flags={flags.value ?? []}
+          onRolledOut={refreshAfterChange}
+        />
       </Grid>
       <Grid item xs={12}>
         <UsageCard environments={environments} />

@@ -16,6 +16,7 @@ import {
 import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
 import { useEntityRef } from '../shared/useEntityRef';
+import { ServiceHealthChart } from './ServiceHealthChart';
 
 /** One row per bucket with a column per `flag: variant`, as recharts wants it. */
 export function usageSeries(usage: FlagUsage) {
@@ -31,7 +32,10 @@ export function usageSeries(usage: FlagUsage) {
 
 const HOURS = [6, 24, 24 * 7];
 
-/** Evaluations per flag and variant over time, to see what is still in use and how splits behave. */
+/**
+ * Evaluations per flag and variant over time, to see what is still in use and how
+ * splits behave, above the entity's error rate and latency for the same period.
+ */
 export function UsageCard({ environments }: { environments: string[] }) {
   const api = useApi(gantryApiRef);
   const ref = useEntityRef();
@@ -88,7 +92,7 @@ export function UsageCard({ environments }: { environments: string[] }) {
           </TextField>
         </>
       }
-      isEmpty={v => v.rows.length === 0}
+      isEmpty={v => v.rows.length === 0 && v.metrics?.status !== 'ok'}
       empty={{
         title: 'No evaluations recorded',
         description: `No application evaluated these flags in ${environment} in this period.`,
@@ -97,29 +101,34 @@ export function UsageCard({ environments }: { environments: string[] }) {
       {value => {
         const { series, data } = usageSeries(value);
         return (
-          <ResponsiveContainer width="100%" height={260}>
-            <AreaChart data={data}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis
-                dataKey="bucket"
-                tickFormatter={(t: string) => new Date(t).toLocaleTimeString()}
-              />
-              <YAxis allowDecimals={false} />
-              <Tooltip
-                labelFormatter={(t: string) => new Date(t).toLocaleString()}
-              />
-              <Legend />
-              {series.map((s, i) => (
-                <Area
-                  key={s}
-                  dataKey={s}
-                  stackId="evaluations"
-                  stroke={colors[i % colors.length]}
-                  fill={colors[i % colors.length]}
+          <>
+            <ResponsiveContainer width="100%" height={260}>
+              <AreaChart data={data}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis
+                  dataKey="bucket"
+                  tickFormatter={(t: string) =>
+                    new Date(t).toLocaleTimeString()
+                  }
                 />
-              ))}
-            </AreaChart>
-          </ResponsiveContainer>
+                <YAxis allowDecimals={false} />
+                <Tooltip
+                  labelFormatter={(t: string) => new Date(t).toLocaleString()}
+                />
+                <Legend />
+                {series.map((s, i) => (
+                  <Area
+                    key={s}
+                    dataKey={s}
+                    stackId="evaluations"
+                    stroke={colors[i % colors.length]}
+                    fill={colors[i % colors.length]}
+                  />
+                ))}
+              </AreaChart>
+            </ResponsiveContainer>
+            {value.metrics && <ServiceHealthChart metrics={value.metrics} />}
+          </>
         );
       }}
     </AsyncCard>
