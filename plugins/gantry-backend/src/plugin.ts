@@ -180,7 +180,11 @@ export const gantryPlugin = createBackendPlugin({
           approvers,
           environments: gantryConfig.environments,
           approvals: compliance.approvals,
+          slos,
+          catalog: deps.catalog,
+          auth: deps.auth,
         });
+        await flags.scheduleRampGuard(deps.scheduler);
         flags.registry.start();
         deps.lifecycle.addShutdownHook(() => flags.registry.stop());
         const argocdActions = new ArgoCdActionService({

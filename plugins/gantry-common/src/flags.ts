@@ -23,6 +23,33 @@ export interface FlagdFlag {
   metadata?: Record<string, string | number | boolean>;
 }
 
+/**
+ * Gantry keys in a flag's flagd `metadata`. `linkedSlo` names an SLO of the flag's
+ * entity whose burn stops a scheduled ramp; the ramp guard sets the other two when it
+ * does, so the stop stays visible (and is served to clients as flag metadata).
+ */
+export const FLAG_METADATA = {
+  linkedSlo: 'linkedSlo',
+  rampStoppedBySlo: 'rampStoppedBySlo',
+  rampStoppedAt: 'rampStoppedAt',
+} as const;
+
+/** The SLO a flag's ramp is linked to, if any. */
+export function linkedSloOf(flag: FlagdFlag): string | undefined {
+  const v = flag.metadata?.[FLAG_METADATA.linkedSlo];
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
+
+/** Set when the ramp guard froze the flag's ramp because its linked SLO burned. */
+export function rampStopOf(
+  flag: FlagdFlag,
+): { slo: string; at?: string } | undefined {
+  const slo = flag.metadata?.[FLAG_METADATA.rampStoppedBySlo];
+  const at = flag.metadata?.[FLAG_METADATA.rampStoppedAt];
+  if (typeof slo !== 'string') return undefined;
+  return { slo, ...(typeof at === 'string' ? { at } : {}) };
+}
+
 /** What an editor sends to create or change a flag. */
 export interface FlagInput {
   definition: FlagdFlag;

@@ -1,8 +1,11 @@
 import type {
+  AuthService,
   DiscoveryService,
   HttpAuthService,
   LoggerService,
+  SchedulerService,
 } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { Config } from '@backstage/config';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -10,6 +13,7 @@ import type { Knex } from 'knex';
 import type { ApproverDirectory } from '../approvals/approvers';
 import type { AuditService } from '../audit/AuditService';
 import type { EntityAccess } from '../http/EntityAccess';
+import type { SloService } from '../slo/SloService';
 import { readGantryConfig } from '../config/gantryConfig';
 import { PrometheusClient } from '../providers/PrometheusClient';
 import { readFlagsConfig } from './flagsConfig';
@@ -24,6 +28,8 @@ import { FlagChangeApplier } from './service/FlagChangeApplier';
 import { FlagService, type FlagApprovalConfig } from './service/FlagService';
 import { FlagSetRegistry } from './service/FlagSetRegistry';
 import { FlagUsageService } from './service/FlagUsageService';
+import { RampGuard } from './service/RampGuard';
+import { SloServiceStatusSource } from './service/sloStatusSource';
 import { ClientKeyStore } from './store/ClientKeyStore';
 import { ExperimentStore } from './store/ExperimentStore';
 import { FlagChangeStore } from './store/FlagChangeStore';
@@ -59,6 +65,10 @@ export function createFlags(deps: {
   approvers: ApproverDirectory;
   environments: string[];
   approvals: FlagApprovalConfig;
+  /** The ramp guard reads linked SLOs of entities from the catalog with the plugin's credentials. */
+  slos: SloService;
+  catalog: CatalogService;
+  auth: AuthService;
 }) {
   const config = readFlagsConfig(deps.config);
   const store = new FlagStore(deps.db);
@@ -99,6 +109,22 @@ export function createFlags(deps: {
     flags,
     audit: deps.audit,
   });
+  const rampGuard = new RampGuard({
+    store,
+    flags,
+    slos: new SloServiceStatusSource(deps),
+    logger: deps.logger,
+  });
+  /** Once a minute across replicas (the scheduler holds a lock in the database). */
+  const scheduleRampGuard = (scheduler: SchedulerService) =>
+    scheduler.scheduleTask({
+      id: 'gantry-flag-ramp-guard',
+      frequency: { minutes: 1 },
+      timeout: { minutes: 1 },
+      fn: async () => {
+        await rampGuard.run();
+      },
+    });
   const prometheus = readGantryConfig(deps.config).prometheus;
   const router = Router();
   router.use(
@@ -132,5 +158,13 @@ export function createFlags(deps: {
       experiments,
     }),
   );
-  return { router, registry, flags, approvals, keys, experiments };
+  return {
+    router,
+    registry,
+    flags,
+    approvals,
+    keys,
+    experiments,
+    scheduleRampGuard,
+  };
 }

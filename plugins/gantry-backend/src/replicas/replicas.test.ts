@@ -73,18 +73,19 @@ async function replica(knex: any): Promise<http.Server> {
 const count = async (knex: any, table: string, where: object = {}) =>
   Number((await knex(table).where(where).count({ n: '*' }))[0].n);
 
-describe('two replicas behind a round-robin on one PostgreSQL', () => {
-  if (!databases.supports('POSTGRES_15')) {
-    it.skip('needs PostgreSQL', () => {});
-    return;
-  }
+// PostgreSQL only: SQLite is one process's file, never shared by replicas.
+const postgres = databases
+  .eachSupportedId()
+  .filter(([id]) => id === 'POSTGRES_15');
+
+describe.each(postgres)('two replicas behind a round-robin on %s', id => {
   let knex: any;
   let a: http.Server;
   let b: http.Server;
   let lb: Awaited<ReturnType<typeof roundRobin>>;
 
   beforeAll(async () => {
-    knex = await databases.init('POSTGRES_15');
+    knex = await databases.init(id);
     [a, b] = await Promise.all([replica(knex), replica(knex)]);
     lb = await roundRobin([a, b]);
   });

@@ -194,7 +194,7 @@ export class FlagApprovalService {
     return decided;
   }
 
-  /** The after-the-fact review a kill switch in an approval environment needs. */
+  /** The after-the-fact review a kill switch or ramp-guard stop in an approval environment needs. */
   async review(input: {
     id: string;
     userRef: string;
@@ -208,10 +208,8 @@ export class FlagApprovalService {
     return this.deps.changes.db.transaction(async tx => {
       const c = await this.deps.changes.get(input.id, tx);
       if (!c) throw new NotFoundError(`No flag change ${input.id}.`);
-      if (c.operation !== 'kill' || c.reviewStatus !== 'pending') {
-        throw new ConflictError(
-          `Flag change ${c.id} has no pending kill review.`,
-        );
+      if (c.reviewStatus !== 'pending') {
+        throw new ConflictError(`Flag change ${c.id} has no pending review.`);
       }
       await this.assertApprover(c, input.userRef, 'review');
       await this.deps.changes.update(tx, c.id, {
@@ -223,7 +221,8 @@ export class FlagApprovalService {
       await this.deps.audit.record(
         {
           actor: input.userRef,
-          action: 'flag.kill.review',
+          action:
+            c.operation === 'kill' ? 'flag.kill.review' : 'flag.change.review',
           entityRef: c.entityRef,
           details: {
             changeId: c.id,

@@ -157,7 +157,9 @@ export class FlagService {
 
   /**
    * Creates, changes or deletes a flag or segment. Applied at once, or stored as a
-   * pending change where the environment needs approval.
+   * pending change where the environment needs approval. A `safety` change (the ramp
+   * guard stopping a ramp) applies at once everywhere and, like the kill switch, leaves
+   * a review behind in approval environments.
    */
   async write(input: {
     entityRef: string;
@@ -166,6 +168,7 @@ export class FlagService {
     baseVersion: number | null;
     reason: string;
     actor: string;
+    safety?: boolean;
   }): Promise<FlagWriteResult> {
     this.assertEnvironment(input.environment);
     const { entityRef, environment, proposal } = input;
@@ -190,6 +193,7 @@ export class FlagService {
       this.deps.listener.changed(entityRef, environment);
       return applied;
     }
+    if (input.safety) return this.applyForReview(input);
     const now = this.now();
     const change: FlagChangeRequest = {
       id: randomUUID(),
@@ -237,6 +241,44 @@ export class FlagService {
       );
     });
     return { status: 'pending', change };
+  }
+
+  private async applyForReview(input: {
+    entityRef: string;
+    environment: string;
+    proposal: Proposal;
+    baseVersion: number | null;
+    reason: string;
+    actor: string;
+  }): Promise<FlagWriteResult> {
+    const { entityRef, environment, proposal } = input;
+    const now = this.now().toISOString();
+    const change: FlagChangeRequest = {
+      id: randomUUID(),
+      entityRef,
+      environment,
+      target: proposal.target,
+      key: proposal.key,
+      operation: proposal.operation,
+      baseVersion: input.baseVersion,
+      ...('input' in proposal ? { proposed: proposal.input } : {}),
+      reason: input.reason,
+      requestedBy: input.actor,
+      status: 'applied',
+      reviewStatus: 'pending',
+      createdAt: now,
+      expiresAt: now,
+    };
+    const applied = await this.deps.store.db.transaction(async tx => {
+      const result = await this.deps.applier.apply(tx, {
+        ...input,
+        changeId: change.id,
+      });
+      await this.deps.changes.insert(tx, change);
+      return result;
+    });
+    this.deps.listener.changed(entityRef, environment);
+    return applied;
   }
 
   async kill(input: {

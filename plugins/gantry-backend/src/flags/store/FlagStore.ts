@@ -90,6 +90,14 @@ export class FlagStore {
     return (await q.orderBy(['environment', 'flag_key'])).map(toFlag);
   }
 
+  /** Flags of every entity whose metadata names a linked SLO (candidates for the ramp guard). */
+  async listFlagsWithLinkedSlo(): Promise<FeatureFlag[]> {
+    const rows = await this.db<FlagRow>('gantry_flags')
+      .where('definition', 'like', '%"linkedSlo"%')
+      .orderBy(['entity_ref', 'environment', 'flag_key']);
+    return rows.map(toFlag);
+  }
+
   /** Reads one flag, locking its row for the transaction on PostgreSQL. */
   async getFlag(
     entityRef: string,

@@ -32,7 +32,15 @@ const isOpen = (c: FlagChangeRequest) =>
 function statusLabel(c: FlagChangeRequest): string {
   if (c.operation === 'kill')
     return c.reviewStatus === 'pending' ? 'killed, review pending' : 'killed';
+  if (c.reviewStatus === 'pending') return `${c.status}, review pending`;
   return c.status;
+}
+
+function dialogTitle(c: FlagChangeRequest, decision: Decision): string {
+  if (decision !== 'review') return `Decide on ${c.key}`;
+  return c.operation === 'kill'
+    ? `Review kill of ${c.key}`
+    : `Review safety change of ${c.key}`;
 }
 
 /**
@@ -159,8 +167,7 @@ export function FlagChangesCard(props: {
             onClose={() => setDeciding(undefined)}
           >
             <DialogTitle>
-              {deciding?.decision === 'review' ? 'Review kill of' : 'Decide on'}{' '}
-              {deciding?.change.key}
+              {deciding && dialogTitle(deciding.change, deciding.decision)}
             </DialogTitle>
             <DialogContent>
               <TextField

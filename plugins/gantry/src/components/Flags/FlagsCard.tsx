@@ -25,6 +25,7 @@ import {
 } from '../shared/useEntityActions';
 import { useEntityRef } from '../shared/useEntityRef';
 import { FlagEditDialog } from './FlagEditDialog';
+import { FlagSloLine } from './FlagSloLine';
 import { ReasonDialog } from './ReasonDialog';
 import { RolloutChart } from './RolloutChart';
 
@@ -108,7 +109,15 @@ export function FlagsCard(props: {
         ),
     },
     { title: 'Type', field: 'type' },
-    { title: 'Targeting', render: f => f.summary.targeting },
+    {
+      title: 'Targeting',
+      render: f => (
+        <>
+          {f.summary.targeting}
+          <FlagSloLine definition={f.definition} />
+        </>
+      ),
+    },
     {
       title: 'Variants',
       render: f => Object.keys(f.definition.variants).join(', '),

@@ -180,6 +180,31 @@ const render = (a: Partial<GantryApi>, allow = true) =>
   );
 
 describe('FlagsTab', () => {
+  it('shows the linked SLO of a ramp and when it stopped the ramp', async () => {
+    const withMetadata = (key: string, metadata: Record<string, string>) =>
+      flag({
+        key,
+        definition: { ...flag({}).definition, metadata },
+      });
+    await render(
+      api({
+        listFlags: jest.fn().mockResolvedValue([
+          withMetadata('linked', { linkedSlo: 'availability' }),
+          withMetadata('stopped', {
+            linkedSlo: 'latency',
+            rampStoppedBySlo: 'latency',
+            rampStoppedAt: '2026-11-26T10:00:00Z',
+          }),
+        ]),
+      }),
+    );
+    expect(
+      await screen.findByText('linked SLO: availability'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('ramp stopped by SLO latency')).toBeInTheDocument();
+    expect(screen.queryByText('linked SLO: latency')).not.toBeInTheDocument();
+  });
+
   it('lists flags per environment with their rollout', async () => {
     await render(api());
     expect(
