@@ -37,7 +37,9 @@ test('the seeded flags serve an OpenFeature client; the kill switch in the Flags
   const flags = page
     .locator('.MuiCard-root', { hasText: 'Feature flags' })
     .first();
-  await expect(flags.getByText('new-checkout-flow')).toBeVisible();
+  await expect(
+    flags.getByRole('cell', { name: 'new-checkout-flow', exact: true }),
+  ).toBeVisible();
   const row = flags.locator('tr', { hasText: 'payments-circuit-breaker' });
   await row.getByRole('button', { name: 'Kill' }).click();
   const dialog = page.getByRole('dialog');
