@@ -42,7 +42,11 @@ for (const name of names) {
     script: name,
     ok: run.status === 0,
     seconds: Math.round((Date.now() - t0) / 1000),
-    summary: lines.filter(l => !l.trim().startsWith('{') && l.trim()).slice(-4),
+    // the benchmark's own lines, not the portal start-up notices before them
+    summary: lines
+      .filter(l => l.trim() && !l.trim().startsWith('{'))
+      .filter(l => !/^no portal|^unleash: database/.test(l))
+      .slice(-4),
     result: jsonLine ? JSON.parse(jsonLine) : null,
     date: new Date().toISOString(),
   });
@@ -68,13 +72,13 @@ const md = [
   '',
   `Run ${new Date().toISOString()} on ${machine} with \`yarn bench\`.`,
   '',
-  '| Benchmark | Result | Took |',
-  '| --- | --- | --- |',
+  '| Benchmark | Result | Took | Measured |',
+  '| --- | --- | --- | --- |',
   ...results.map(
     r =>
       `| \`yarn ${r.script}\` | ${
         r.ok ? r.summary.join('<br>') : '**failed**'
-      } | ${r.seconds} s |`,
+      } | ${r.seconds} s | ${r.date ?? ''} |`,
   ),
   '',
   'Raw figures: [report.json](report.json).',
