@@ -198,7 +198,9 @@ describe('SloService against the real Prometheus', () => {
     await h.backfillRules([rulesFile(pick('-sli-recordings-')), meta, meta], {
       start: T - 3 * HOUR,
       end: T + 300,
-      evalIntervalSeconds: 300,
+      // every minute, as the data: with a 5-minute interval a group whose per-run
+      // offset falls late in it leaves no sample within the lookback from T + 300
+      evalIntervalSeconds: 60,
     });
     // promtool evaluates each group at its own offset within the interval (as
     // Prometheus does), so compare at the time of the last recorded sample.
