@@ -2,7 +2,8 @@ import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import type { Entity } from '@backstage/catalog-model';
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { z } from 'zod';
 import Router from 'express-promise-router';
 import {
   gantryFlagApprovePermission,
@@ -21,6 +22,7 @@ import type { ClientKeyService } from '../service/ClientKeyService';
 import type { FlagApprovalService } from '../service/FlagApprovalService';
 import type { ExperimentService } from '../service/ExperimentService';
 import type { FlagService } from '../service/FlagService';
+import type { Proposal } from '../service/proposals';
 import type { FlagUsageService } from '../service/FlagUsageService';
 import { StaleVersionError } from '../service/StaleVersionError';
 import { addExperimentRoutes } from './experimentRoutes';
@@ -127,53 +129,55 @@ export function createFlagsRouter(deps: {
     );
   });
 
-  router.put(`${entity}/flags/:environment/:key`, async (req, res) => {
+  /**
+   * Every flag and segment edit: the caller may update the entity's flags, the body is
+   * valid, and the change is proposed on the version it was made on (applied, or left
+   * for approval in an approval environment).
+   */
+  const proposeChange = async <T extends z.ZodTypeAny>(
+    req: Request,
+    res: Response,
+    schema: T,
+    proposal: (body: z.infer<T>, entity: Entity) => Proposal,
+  ) => {
     const {
       credentials,
       entity: e,
       entityRef,
     } = await deps.access.resolve(req, gantryFlagUpdatePermission);
-    const key = keyParam(req.params.key, 'flag key');
-    const body = parseBody(flagWriteBody, req.body);
-    const input = deps.flags.completeInput(
-      body.flag as FlagInput,
-      body.flag.owner ?? ownerOf(e),
-    );
+    const body = parseBody(schema, req.body);
     sendWrite(
       res,
       await deps.flags.write({
         entityRef,
         environment: req.params.environment,
-        proposal: { target: 'flag', operation: 'upsert', key, input },
+        proposal: proposal(body, e),
         baseVersion: body.baseVersion,
         reason: body.reason,
         actor: actorOf(credentials),
       }),
     );
-  });
+  };
 
-  router.delete(`${entity}/flags/:environment/:key`, async (req, res) => {
-    const { credentials, entityRef } = await deps.access.resolve(
-      req,
-      gantryFlagUpdatePermission,
-    );
-    const body = parseBody(deleteBody, req.body);
-    sendWrite(
-      res,
-      await deps.flags.write({
-        entityRef,
-        environment: req.params.environment,
-        proposal: {
-          target: 'flag',
-          operation: 'delete',
-          key: keyParam(req.params.key, 'flag key'),
-        },
-        baseVersion: body.baseVersion,
-        reason: body.reason,
-        actor: actorOf(credentials),
-      }),
-    );
-  });
+  router.put(`${entity}/flags/:environment/:key`, (req, res) =>
+    proposeChange(req, res, flagWriteBody, (body, e) => ({
+      target: 'flag',
+      operation: 'upsert',
+      key: keyParam(req.params.key, 'flag key'),
+      input: deps.flags.completeInput(
+        body.flag as FlagInput,
+        body.flag.owner ?? ownerOf(e),
+      ),
+    })),
+  );
+
+  router.delete(`${entity}/flags/:environment/:key`, (req, res) =>
+    proposeChange(req, res, deleteBody, () => ({
+      target: 'flag',
+      operation: 'delete',
+      key: keyParam(req.params.key, 'flag key'),
+    })),
+  );
 
   router.post(`${entity}/flags/:environment/:key/kill`, async (req, res) => {
     const { credentials, entityRef } = await deps.access.resolve(
@@ -197,57 +201,21 @@ export function createFlagsRouter(deps: {
     res.json({ items: await deps.flags.listSegments(entityRef) });
   });
 
-  router.put(
-    `${entity}/flag-segments/:environment/:segment`,
-    async (req, res) => {
-      const { credentials, entityRef } = await deps.access.resolve(
-        req,
-        gantryFlagUpdatePermission,
-      );
-      const body = parseBody(segmentWriteBody, req.body);
-      sendWrite(
-        res,
-        await deps.flags.write({
-          entityRef,
-          environment: req.params.environment,
-          proposal: {
-            target: 'segment',
-            operation: 'upsert',
-            key: keyParam(req.params.segment, 'segment name'),
-            input: body.segment,
-          },
-          baseVersion: body.baseVersion,
-          reason: body.reason,
-          actor: actorOf(credentials),
-        }),
-      );
-    },
+  router.put(`${entity}/flag-segments/:environment/:segment`, (req, res) =>
+    proposeChange(req, res, segmentWriteBody, body => ({
+      target: 'segment',
+      operation: 'upsert',
+      key: keyParam(req.params.segment, 'segment name'),
+      input: body.segment,
+    })),
   );
 
-  router.delete(
-    `${entity}/flag-segments/:environment/:segment`,
-    async (req, res) => {
-      const { credentials, entityRef } = await deps.access.resolve(
-        req,
-        gantryFlagUpdatePermission,
-      );
-      const body = parseBody(deleteBody, req.body);
-      sendWrite(
-        res,
-        await deps.flags.write({
-          entityRef,
-          environment: req.params.environment,
-          proposal: {
-            target: 'segment',
-            operation: 'delete',
-            key: keyParam(req.params.segment, 'segment name'),
-          },
-          baseVersion: body.baseVersion,
-          reason: body.reason,
-          actor: actorOf(credentials),
-        }),
-      );
-    },
+  router.delete(`${entity}/flag-segments/:environment/:segment`, (req, res) =>
+    proposeChange(req, res, deleteBody, () => ({
+      target: 'segment',
+      operation: 'delete',
+      key: keyParam(req.params.segment, 'segment name'),
+    })),
   );
 
   router.get('/flag-changes/awaiting', async (req, res) => {
