@@ -26,6 +26,8 @@ import {
 import { useEntityRef } from '../shared/useEntityRef';
 import { FlagEditDialog } from './FlagEditDialog';
 import { FlagSloLine } from './FlagSloLine';
+import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { ReasonDialog } from './ReasonDialog';
 import { RolloutChart } from './RolloutChart';
 
@@ -122,7 +124,12 @@ export function FlagsCard(props: {
       title: 'Variants',
       render: f => Object.keys(f.definition.variants).join(', '),
     },
-    { title: 'Owner', field: 'owner' },
+    {
+      title: 'Owner',
+      // "payments" rather than "group:default/payments": the column stays narrow
+      render: f =>
+        humanizeEntityRef(parseEntityRef(f.owner), { defaultKind: 'group' }),
+    },
     {
       title: 'Expires',
       render: f => (f.expiresAt ? f.expiresAt.slice(0, 10) : '—'),
