@@ -237,6 +237,16 @@ const checkoutFlags = {
       },
     },
   },
+  // Gated on new-checkout-flow: only users who get the new flow can get one-click pay.
+  'one-click-pay': {
+    type: 'release',
+    definition: {
+      state: 'ENABLED',
+      variants: { on: true, off: false },
+      defaultVariant: 'on',
+    },
+    prerequisites: [{ flag: 'new-checkout-flow', variants: ['on'] }],
+  },
   'payments-circuit-breaker': {
     type: 'kill-switch',
     definition: {
@@ -248,6 +258,8 @@ const checkoutFlags = {
 };
 for (const env of ['staging', 'production']) {
   for (const [key, flag] of Object.entries(checkoutFlags)) {
+    // In production new-checkout-flow waits for approval, so nothing can depend on it yet.
+    if (env === 'production' && flag.prerequisites) continue;
     await call('PUT', `${flags}/${env}/${key}`, {
       body: { flag, baseVersion: null, reason: 'demo seed' },
       ok: [412],

@@ -40,6 +40,16 @@ test('the seeded flags serve an OpenFeature client; the kill switch in the Flags
   await expect(
     flags.getByRole('cell', { name: 'new-checkout-flow', exact: true }),
   ).toBeVisible();
+  // one-click-pay is gated on new-checkout-flow: it serves "on" only where the gate does
+  await expect(
+    flags
+      .locator('tr', { hasText: 'one-click-pay' })
+      .getByText('requires new-checkout-flow = on'),
+  ).toBeVisible();
+  const gate = await evaluate('new-checkout-flow');
+  expect(await evaluate('one-click-pay')).toMatchObject({
+    variant: gate.variant === 'on' ? 'on' : 'off',
+  });
   const row = flags.locator('tr', { hasText: 'payments-circuit-breaker' });
   await row.getByRole('button', { name: 'Kill' }).click();
   const dialog = page.getByRole('dialog');

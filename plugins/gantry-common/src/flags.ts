@@ -50,6 +50,16 @@ export function rampStopOf(
   return { slo, ...(typeof at === 'string' ? { at } : {}) };
 }
 
+/**
+ * A flag this flag depends on: it serves its own rules only while `flag` (in the same
+ * entity and environment) evaluates to one of `variants` for the same context, and its
+ * safe variant otherwise. A disabled prerequisite is never met.
+ */
+export interface FlagPrerequisite {
+  flag: string;
+  variants: string[];
+}
+
 /** What an editor sends to create or change a flag. */
 export interface FlagInput {
   definition: FlagdFlag;
@@ -61,6 +71,23 @@ export interface FlagInput {
   description?: string;
   /** Variant the kill switch serves; defaults to the `false` variant or the default variant. */
   safeVariant?: string;
+  /** Flags that must serve given variants first; while they do not, this flag serves its safe variant. */
+  prerequisites?: FlagPrerequisite[];
+}
+
+/** The input that re-saves a stored flag as it is; spread changes over it. */
+export function flagInputOf(flag: FeatureFlag): FlagInput {
+  return {
+    definition: flag.definition,
+    type: flag.type,
+    owner: flag.owner,
+    expiresAt: flag.expiresAt ?? null,
+    ...(flag.description ? { description: flag.description } : {}),
+    safeVariant: flag.safeVariant,
+    ...(flag.prerequisites?.length
+      ? { prerequisites: flag.prerequisites }
+      : {}),
+  };
 }
 
 /** A stored flag of one entity in one environment. */
@@ -74,6 +101,7 @@ export interface FeatureFlag {
   expiresAt?: string;
   description?: string;
   safeVariant: string;
+  prerequisites?: FlagPrerequisite[];
   /** Increases with every change; edits carry it back as `baseVersion`. */
   version: number;
   killedAt?: string;

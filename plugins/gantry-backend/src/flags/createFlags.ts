@@ -29,6 +29,7 @@ import { FlagService, type FlagApprovalConfig } from './service/FlagService';
 import { FlagSetRegistry } from './service/FlagSetRegistry';
 import { FlagUsageService } from './service/FlagUsageService';
 import { RampGuard } from './service/RampGuard';
+import { LinkedSloCheck } from './service/LinkedSloCheck';
 import { SloServiceStatusSource } from './service/sloStatusSource';
 import { ClientKeyStore } from './store/ClientKeyStore';
 import { ExperimentStore } from './store/ExperimentStore';
@@ -156,6 +157,7 @@ export function createFlags(deps: {
         prometheus: prometheus ? new PrometheusClient(prometheus) : undefined,
       }),
       experiments,
+      linkedSlos: new LinkedSloCheck(deps.slos),
     }),
   );
   return {

@@ -516,6 +516,26 @@ describe.each(databases.eachSupportedId())(
         }),
       );
     });
+
+    it('refuses a linked SLO the entity does not declare, before storing anything', async () => {
+      const res = await put(
+        'staging',
+        'ramped',
+        { definition: { ...booleanFlag, metadata: { linkedSlo: 'latency' } } },
+        null,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        "metadata.linkedSlo 'latency' is not an SLO of component:default/checkout: it declares none (add the gantry.dev/slo-spec or gantry.dev/slos annotation). Name one of those, or leave linkedSlo out if the ramp should not stop on an SLO.",
+      );
+      expect(
+        (
+          await request(server)
+            .get(`${base}/flags/staging/ramped`)
+            .set('Authorization', as('alice'))
+        ).status,
+      ).toBe(404);
+    });
   },
 );
 

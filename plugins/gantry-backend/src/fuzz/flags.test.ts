@@ -70,6 +70,14 @@ describe('flag definitions', () => {
         baseVersion: null,
         reason: 'fuzzing the flag API',
       }));
+      // Prerequisites too: each accepted one is compiled into every later served set.
+      seeds.push({
+        ...seeds[0],
+        flag: {
+          ...seeds[0].flag,
+          prerequisites: [{ flag: 'theme', variants: ['dark'] }],
+        } as (typeof seeds)[0]['flag'],
+      });
       const key = fc.oneof(
         { weight: 9, arbitrary: fc.constantFrom('new-checkout', 'theme') },
         {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Entity } from '@backstage/catalog-model';
 import { alignedEvalTime, usePrometheus } from '../__testUtils__/prometheus';
 import { PrometheusClient } from '../providers/PrometheusClient';
 import { parseSloSpec } from './parseSloSpec';
@@ -9,6 +8,7 @@ import { rulesFile } from './rulesOutput';
 import { SloService } from './SloService';
 import { SloSpecLoader } from './SloSpecLoader';
 import { checkoutTraffic } from './__testUtils__/checkoutTraffic';
+import { noReader, sloEntity } from './__testUtils__/sloEntity';
 
 jest.setTimeout(180_000);
 
@@ -49,17 +49,7 @@ const near = (actual: number | null | undefined, want: number) => {
   );
 };
 
-const entity = (annotations: Record<string, string>): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'checkout', namespace: 'default', annotations },
-  spec: { type: 'service', owner: 'group:default/payments' },
-});
-const noReader = {
-  readUrl: async () => {
-    throw new Error('not used');
-  },
-} as any;
+const entity = sloEntity;
 
 describe('SloService against the real Prometheus', () => {
   const slothSlos = parseSloSpec(fixture('sloth-checkout.yaml'), 'sloth.yaml');

@@ -101,6 +101,11 @@ export class SloService {
       : `${page}/delivery`;
   }
 
+  /** The SLOs the entity declares (none when it declares no spec); throws on a bad spec. */
+  async declared(entity: Entity): Promise<SloDefinitionView[]> {
+    return ((await this.deps.specs.load(entity))?.slos ?? []).map(viewOf);
+  }
+
   async forEntity(
     entity: Entity,
     entityRef: string,

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { FlagdFlag } from '@gantry/plugin-gantry-common';
+import {
+  applyPrerequisites,
+  type FlagWithPrerequisites,
+} from './prerequisites';
 
 /** A whole flag set as flagd reads it (flags.json): what OFREP evaluates and the sync source serves. */
 export interface FlagSetDocument {
@@ -17,18 +21,28 @@ export function flagSetId(entityRef: string, environment: string): string {
   return `${entityRef}#${environment}`;
 }
 
+/**
+ * The flag set as flagd serves it. Flags given with prerequisites get them compiled into
+ * their targeting (see prerequisites.ts); leave them out to get the set as authored.
+ */
 export function buildFlagSet(input: {
   entityRef: string;
   environment: string;
-  flags: Array<{ key: string; definition: FlagdFlag }>;
+  flags: FlagWithPrerequisites[];
   segments: Array<{ name: string; rule: Record<string, unknown> }>;
 }): FlagSetDocument {
+  const served = input.flags.some(f => f.prerequisites?.length)
+    ? applyPrerequisites(
+        input.flags,
+        Object.fromEntries(input.segments.map(s => [s.name, s.rule])),
+      )
+    : undefined;
   const doc: FlagSetDocument = {
     $schema: FLAGD_SCHEMA_URL,
     flags: Object.fromEntries(
       [...input.flags]
         .sort((a, b) => a.key.localeCompare(b.key))
-        .map(f => [f.key, f.definition]),
+        .map(f => [f.key, served?.get(f.key) ?? f.definition]),
     ),
     metadata: { flagSetId: flagSetId(input.entityRef, input.environment) },
   };

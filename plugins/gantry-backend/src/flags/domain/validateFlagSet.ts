@@ -330,7 +330,7 @@ type AjvError = { instancePath: string; message?: string };
  * themselves are not in the package); MemoryStorage in strict mode runs it and then
  * compiles every targeting rule. This is the last word after our clearer checks.
  */
-function checkWithFlagdCore(doc: FlagSetDocument): FlagProblem[] {
+export function checkWithFlagdCore(doc: FlagSetDocument): FlagProblem[] {
   const quiet = {
     error: () => {},
     warn: () => {},

@@ -24,6 +24,7 @@ import type { ExperimentService } from '../service/ExperimentService';
 import type { FlagService } from '../service/FlagService';
 import type { Proposal } from '../service/proposals';
 import type { FlagUsageService } from '../service/FlagUsageService';
+import type { LinkedSloCheck } from '../service/LinkedSloCheck';
 import { StaleVersionError } from '../service/StaleVersionError';
 import { addExperimentRoutes } from './experimentRoutes';
 import {
@@ -89,6 +90,7 @@ export function createFlagsRouter(deps: {
   cleanup: CleanupReportService;
   usage: FlagUsageService;
   experiments: ExperimentService;
+  linkedSlos: LinkedSloCheck;
 }) {
   const router = Router();
   const entity = '/entities/:namespace/:kind/:name';
@@ -138,7 +140,10 @@ export function createFlagsRouter(deps: {
     req: Request,
     res: Response,
     schema: T,
-    proposal: (body: z.infer<T>, entity: Entity) => Proposal,
+    proposal: (
+      body: z.infer<T>,
+      entity: Entity,
+    ) => Proposal | Promise<Proposal>,
   ) => {
     const {
       credentials,
@@ -151,7 +156,7 @@ export function createFlagsRouter(deps: {
       await deps.flags.write({
         entityRef,
         environment: req.params.environment,
-        proposal: proposal(body, e),
+        proposal: await proposal(body, e),
         baseVersion: body.baseVersion,
         reason: body.reason,
         actor: actorOf(credentials),
@@ -160,15 +165,19 @@ export function createFlagsRouter(deps: {
   };
 
   router.put(`${entity}/flags/:environment/:key`, (req, res) =>
-    proposeChange(req, res, flagWriteBody, (body, e) => ({
-      target: 'flag',
-      operation: 'upsert',
-      key: keyParam(req.params.key, 'flag key'),
-      input: deps.flags.completeInput(
+    proposeChange(req, res, flagWriteBody, async (body, e) => {
+      const input = deps.flags.completeInput(
         body.flag as FlagInput,
         body.flag.owner ?? ownerOf(e),
-      ),
-    })),
+      );
+      await deps.linkedSlos.check(e, input.definition);
+      return {
+        target: 'flag',
+        operation: 'upsert',
+        key: keyParam(req.params.key, 'flag key'),
+        input,
+      };
+    }),
   );
 
   router.delete(`${entity}/flags/:environment/:key`, (req, res) =>

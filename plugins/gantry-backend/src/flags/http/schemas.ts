@@ -38,6 +38,22 @@ export const flagWriteBody = z.object({
       .optional(),
     description: z.string().max(2000).optional(),
     safeVariant: z.string().min(1).max(128).optional(),
+    prerequisites: z
+      .array(
+        z.object({
+          flag: z.string().regex(KEY, {
+            message: 'must be the key of another flag, e.g. new-checkout',
+          }),
+          variants: z
+            .array(z.string().min(1).max(128))
+            .min(1, {
+              message: 'name at least one variant that lets this flag through',
+            })
+            .max(50),
+        }),
+      )
+      .max(10, { message: 'at most 10 prerequisites per flag' })
+      .optional(),
   }),
   baseVersion,
   reason,

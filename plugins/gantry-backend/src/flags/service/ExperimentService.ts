@@ -8,6 +8,7 @@ import type {
   FlagExperimentResults,
   FlagWriteResult,
 } from '@gantry/plugin-gantry-common';
+import { flagInputOf } from '@gantry/plugin-gantry-common';
 import type { AuditService } from '../../audit/AuditService';
 import { evaluateExperiment } from '../domain/experiment/evaluateExperiment';
 import { rolloutOf } from '../domain/rollout';
@@ -265,16 +266,12 @@ export class ExperimentService {
         operation: 'upsert',
         key: flagKey,
         input: {
+          ...flagInputOf(flag),
           definition: {
             ...definition,
             state: 'ENABLED',
             defaultVariant: winner,
           },
-          type: flag.type,
-          owner: flag.owner,
-          expiresAt: flag.expiresAt ?? null,
-          ...(flag.description ? { description: flag.description } : {}),
-          safeVariant: flag.safeVariant,
         },
       },
       baseVersion: flag.version,

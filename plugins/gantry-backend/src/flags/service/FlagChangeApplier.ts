@@ -1,4 +1,4 @@
-import { NotFoundError, InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import type {
   FeatureFlag,
@@ -7,7 +7,11 @@ import type {
 } from '@gantry/plugin-gantry-common';
 import type { AuditService } from '../../audit/AuditService';
 import { buildFlagSet } from '../domain/flagSet';
-import { validateFlagSet } from '../domain/validateFlagSet';
+import { checkWithFlagdCore, validateFlagSet } from '../domain/validateFlagSet';
+import {
+  prerequisiteProblems,
+  type FlagWithPrerequisites,
+} from '../domain/prerequisites';
 import type { FlagStore } from '../store/FlagStore';
 import type { Proposal } from './proposals';
 import { StaleVersionError } from './StaleVersionError';
@@ -84,30 +88,69 @@ export class FlagChangeApplier {
     environment: string,
     proposal: Proposal,
   ): Promise<void> {
-    const flags = (await this.deps.store.listFlags(entityRef, environment, tx))
+    const flags: FlagWithPrerequisites[] = (
+      await this.deps.store.listFlags(entityRef, environment, tx)
+    )
       .filter(f => !(proposal.target === 'flag' && f.key === proposal.key))
-      .map(f => ({ key: f.key, definition: f.definition }));
+      .map(f => ({
+        key: f.key,
+        definition: f.definition,
+        prerequisites: f.prerequisites,
+        safeVariant: f.safeVariant,
+        killed: Boolean(f.killedAt),
+      }));
     const segments = (
       await this.deps.store.listSegments(entityRef, environment, tx)
     )
       .filter(s => !(proposal.target === 'segment' && s.name === proposal.key))
       .map(s => ({ name: s.name, rule: s.rule }));
+    if (proposal.target === 'flag' && proposal.operation === 'delete') {
+      const dependents = flags
+        .filter(f => f.prerequisites?.some(p => p.flag === proposal.key))
+        .map(f => f.key);
+      if (dependents.length) {
+        throw new ConflictError(
+          `The flag '${proposal.key}' is a prerequisite of ${dependents
+            .map(d => `'${d}'`)
+            .join(
+              ', ',
+            )} in ${environment}; remove it from their prerequisites before deleting it.`,
+        );
+      }
+    }
     if (proposal.operation === 'upsert') {
       if (proposal.target === 'flag')
         flags.push({
           key: proposal.key,
           definition: proposal.input.definition,
+          prerequisites: proposal.input.prerequisites,
+          safeVariant: proposal.input.safeVariant,
         });
       else segments.push({ name: proposal.key, rule: proposal.input.rule });
     }
-    const problems = validateFlagSet(
-      buildFlagSet({ entityRef, environment, flags, segments }),
-    );
+    const authored = flags.map(f => ({ key: f.key, definition: f.definition }));
+    let problems = [
+      ...validateFlagSet(
+        buildFlagSet({ entityRef, environment, flags: authored, segments }),
+      ),
+      ...prerequisiteProblems(flags),
+    ];
+    if (!problems.length && flags.some(f => f.prerequisites?.length)) {
+      problems = checkWithFlagdCore(
+        buildFlagSet({ entityRef, environment, flags, segments }),
+      );
+    }
     if (problems.length) {
+      const own = `${proposal.target === 'flag' ? 'flags' : '$evaluators'}.${
+        proposal.key
+      }`;
+      const details = problems.map(p => `${p.path}: ${p.message}`).join('; ');
       throw new InputError(
-        `The ${proposal.target} '${proposal.key}' is not a valid flagd ${
-          proposal.target === 'flag' ? 'flag definition' : 'segment'
-        }: ${problems.map(p => `${p.path}: ${p.message}`).join('; ')}.`,
+        problems.every(p => p.path === own || p.path.startsWith(`${own}.`))
+          ? `The ${proposal.target} '${proposal.key}' is not a valid flagd ${
+              proposal.target === 'flag' ? 'flag definition' : 'segment'
+            }: ${details}.`
+          : `Saving the ${proposal.target} '${proposal.key}' would leave the flag set of ${environment} invalid: ${details}.`,
       );
     }
   }
@@ -159,6 +202,9 @@ export class FlagChangeApplier {
           ...(i.expiresAt ? { expiresAt: i.expiresAt } : {}),
           ...(i.description ? { description: i.description } : {}),
           safeVariant: i.safeVariant!,
+          ...(i.prerequisites?.length
+            ? { prerequisites: i.prerequisites }
+            : {}),
           version: (prev?.version ?? 0) + 1,
           createdAt: prev?.createdAt ?? now,
           createdBy: prev?.createdBy ?? input.actor,

@@ -92,7 +92,13 @@ export class FlagSetRegistry implements FlagSetListener {
     const doc = buildFlagSet({
       entityRef,
       environment,
-      flags: flags.map(f => ({ key: f.key, definition: f.definition })),
+      flags: flags.map(f => ({
+        key: f.key,
+        definition: f.definition,
+        prerequisites: f.prerequisites,
+        safeVariant: f.safeVariant,
+        killed: Boolean(f.killedAt),
+      })),
       segments: segments.map(s => ({ name: s.name, rule: s.rule })),
     });
     const core = new FlagdCore(undefined, {

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  flagInputOf,
   linkedSloOf,
   type FeatureFlag,
   type FlagInput,
@@ -110,14 +111,7 @@ export class RampGuard {
         at: now.toISOString(),
       },
     )!;
-    const input: FlagInput = {
-      definition,
-      type: flag.type,
-      owner: flag.owner,
-      expiresAt: flag.expiresAt ?? null,
-      ...(flag.description ? { description: flag.description } : {}),
-      safeVariant: flag.safeVariant,
-    };
+    const input: FlagInput = { ...flagInputOf(flag), definition };
     const reason = `Ramp stopped at ${describeSplit(current)}: SLO '${slo}' ${
       status.alert
     } alert is firing, burn rate ${rate(status.burnRate)}${

@@ -17,6 +17,7 @@ type FlagRow = {
   expires_at: string | null;
   description: string | null;
   safe_variant: string;
+  prerequisites: string | null;
   version: number;
   killed_at: string | null;
   killed_by: string | null;
@@ -52,6 +53,7 @@ function toFlag(r: FlagRow): FeatureFlag {
     ...(r.expires_at ? { expiresAt: r.expires_at } : {}),
     ...(r.description ? { description: r.description } : {}),
     safeVariant: r.safe_variant,
+    ...(r.prerequisites ? { prerequisites: JSON.parse(r.prerequisites) } : {}),
     version: Number(r.version),
     ...(r.killed_at ? { killedAt: r.killed_at, killedBy: r.killed_by! } : {}),
     createdAt: r.created_at,
@@ -145,6 +147,9 @@ export class FlagStore {
       expires_at: f.expiresAt ?? null,
       description: f.description ?? null,
       safe_variant: f.safeVariant,
+      prerequisites: f.prerequisites?.length
+        ? JSON.stringify(f.prerequisites)
+        : null,
       version: f.version,
       killed_at: f.killedAt ?? null,
       killed_by: f.killedBy ?? null,

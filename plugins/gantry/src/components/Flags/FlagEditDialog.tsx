@@ -4,6 +4,7 @@ import {
   FLAG_TYPES,
   type FeatureFlag,
   type FlagInput,
+  type FlagPrerequisite,
   type FlagType,
 } from '@gantry/plugin-gantry-common';
 import {
@@ -21,6 +22,8 @@ import { Alert } from '@material-ui/lab';
 import { useState } from 'react';
 import { gantryApiRef } from '../../api/GantryApi';
 import { useEntityRef } from '../shared/useEntityRef';
+import { LinkedSloField } from './LinkedSloField';
+import { PrerequisitesEditor } from './PrerequisitesEditor';
 import { RolloutHelper } from './RolloutHelper';
 
 const NEW_DEFINITION = {
@@ -42,6 +45,7 @@ type Draft = {
   expiresAt: string;
   description: string;
   safeVariant: string;
+  prerequisites: FlagPrerequisite[];
 };
 
 function draftOf(flag?: FeatureFlag): Draft {
@@ -52,6 +56,7 @@ function draftOf(flag?: FeatureFlag): Draft {
     expiresAt: flag?.expiresAt?.slice(0, 10) ?? '',
     description: flag?.description ?? '',
     safeVariant: flag?.safeVariant ?? '',
+    prerequisites: flag?.prerequisites ?? [],
   };
 }
 
@@ -63,6 +68,8 @@ export function FlagEditDialog(props: {
   open: boolean;
   environment: string;
   flag?: FeatureFlag;
+  /** Flags of the environment, to pick prerequisites from. */
+  flags: FeatureFlag[];
   onClose: () => void;
   onSaved: (message: string) => void;
 }) {
@@ -96,9 +103,14 @@ export function FlagEditDialog(props: {
         flag: {
           definition,
           type: draft.type,
+          // An edit keeps the flag's owner; a new flag gets the entity's.
+          ...(props.flag ? { owner: props.flag.owner } : {}),
           expiresAt: draft.expiresAt ? `${draft.expiresAt}T00:00:00Z` : null,
           ...(draft.description ? { description: draft.description } : {}),
           ...(draft.safeVariant ? { safeVariant: draft.safeVariant } : {}),
+          ...(draft.prerequisites.length
+            ? { prerequisites: draft.prerequisites }
+            : {}),
         },
         baseVersion,
         reason,
@@ -228,6 +240,19 @@ export function FlagEditDialog(props: {
               onError={setError}
             />
           </Grid>
+          <Grid item xs={12}>
+            <PrerequisitesEditor
+              value={draft.prerequisites}
+              candidates={props.flags.filter(f => f.key !== draft.key)}
+              onChange={prerequisites => set({ prerequisites })}
+            />
+          </Grid>
+          <Grid item xs={12} sm={6}>
+            <LinkedSloField
+              definition={draft.definition}
+              onDefinition={definition => set({ definition })}
+            />
+          </Grid>
           <Grid item xs={12} sm={6}>
             <TextField
               id="gantry-flag-safe-variant"
@@ -235,10 +260,10 @@ export function FlagEditDialog(props: {
               fullWidth
               value={draft.safeVariant}
               onChange={e => set({ safeVariant: e.target.value })}
-              helperText="Defaults to the false variant, else the default variant"
+              helperText="Served by the kill switch and while a prerequisite is not met; defaults to the false variant, else the default variant"
             />
           </Grid>
-          <Grid item xs={12} sm={6}>
+          <Grid item xs={12}>
             <TextField
               id="gantry-flag-description"
               label="Description"

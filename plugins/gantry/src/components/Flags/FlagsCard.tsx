@@ -1,6 +1,7 @@
 import type { TableColumn } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
+  flagInputOf,
   gantryFlagKillPermission,
   gantryFlagUpdatePermission,
   type FeatureFlag,
@@ -25,6 +26,7 @@ import {
 } from '../shared/useEntityActions';
 import { useEntityRef } from '../shared/useEntityRef';
 import { FlagEditDialog } from './FlagEditDialog';
+import { dependentsOf, FlagPrerequisitesLine } from './FlagPrerequisitesLine';
 import { FlagSloLine } from './FlagSloLine';
 import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 import { parseEntityRef } from '@backstage/catalog-model';
@@ -73,12 +75,8 @@ export function FlagsCard(props: {
       ok = await run(async () => {
         const result = await api.saveFlag(ref, flag.environment, flag.key, {
           flag: {
+            ...flagInputOf(flag),
             definition: { ...flag.definition, state },
-            type: flag.type,
-            owner: flag.owner,
-            expiresAt: flag.expiresAt ?? null,
-            description: flag.description,
-            safeVariant: flag.safeVariant,
           },
           baseVersion: flag.version,
           reason,
@@ -116,6 +114,7 @@ export function FlagsCard(props: {
       render: f => (
         <>
           {f.summary.targeting}
+          <FlagPrerequisitesLine flag={f} />
           <FlagSloLine definition={f.definition} />
         </>
       ),
@@ -215,6 +214,7 @@ export function FlagsCard(props: {
               open
               environment={environment}
               flag={editing.flag}
+              flags={inEnvironment}
               onClose={() => setEditing(undefined)}
               onSaved={message => {
                 setEditing(undefined);
@@ -247,6 +247,16 @@ export function FlagsCard(props: {
                 Every client of {target?.environment} gets the safe variant{' '}
                 <strong>{target?.safeVariant}</strong> at once; targeting and
                 rollouts stop.
+                {target &&
+                  dependentsOf(target.key, inEnvironment).length > 0 &&
+                  ` Flags that require it (${dependentsOf(
+                    target.key,
+                    inEnvironment,
+                  ).join(
+                    ', ',
+                  )}) follow: they serve their own safe variant unless ${
+                    target.safeVariant
+                  } is one of the variants they accept.`}
                 {needsApproval &&
                   ' This takes effect without approval; another owner reviews it afterwards.'}
               </>

@@ -139,6 +139,21 @@ function api(over: Partial<GantryApi> = {}): Partial<GantryApi> {
         after: flag({}),
       },
     ]),
+    getSlos: jest.fn().mockResolvedValue({
+      entityRef: 'component:default/checkout',
+      evaluatedAt: '2026-11-26T10:00:00Z',
+      definitions: [
+        {
+          id: 'checkout-availability',
+          service: 'checkout',
+          name: 'availability',
+          objective: 99.9,
+          period: '30d',
+          format: 'prometheus/v1',
+        },
+      ],
+      slos: [],
+    }),
     killFlag: jest.fn().mockResolvedValue({}),
     saveFlag: jest.fn(),
     decideFlagChange: jest
@@ -306,6 +321,98 @@ describe('FlagsTab', () => {
         ['on', 1250],
         ['off', 8750],
       ],
+    });
+  });
+
+  it('gates a flag on another: shows it, warns on kill, and edits prerequisites', async () => {
+    const saveFlag = jest.fn().mockResolvedValue({ status: 'applied' });
+    const dependent = flag({
+      key: 'one-click-pay',
+      owner: 'group:default/web',
+      prerequisites: [{ flag: 'new-checkout', variants: ['on'] }],
+    });
+    await render(
+      api({
+        saveFlag,
+        listFlags: jest.fn().mockResolvedValue([flag({}), dependent]),
+      }),
+    );
+    expect(
+      await screen.findByText('requires new-checkout = on'),
+    ).toBeInTheDocument();
+    const row = (key: string) =>
+      screen
+        .getAllByRole('row')
+        .find(r => r.querySelector('td')?.textContent === key)!;
+
+    await userEvent.click(
+      within(row('new-checkout')).getByRole('button', { name: 'Kill' }),
+    );
+    expect(screen.getByRole('dialog')).toHaveTextContent(
+      'Flags that require it (one-click-pay) follow',
+    );
+    await userEvent.click(
+      within(screen.getByRole('dialog')).getByRole('button', {
+        name: 'Cancel',
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: 'New flag' }));
+    let dialog = screen.getByRole('dialog');
+    expect(dialog).toHaveTextContent('New flag in staging');
+    await userEvent.type(within(dialog).getByLabelText(/Key/), 'refunds');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Add prerequisite' }),
+    );
+    await userEvent.type(within(dialog).getByLabelText(/Why/), 'gate it');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(saveFlag).toHaveBeenCalledTimes(1));
+    expect(saveFlag.mock.calls[0][3].flag.prerequisites).toEqual([
+      { flag: 'new-checkout', variants: ['on'] },
+    ]);
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+
+    await userEvent.click(
+      within(row('one-click-pay')).getByRole('button', { name: 'Edit' }),
+    );
+    dialog = screen.getByRole('dialog');
+    expect(dialog).toHaveTextContent('Edit one-click-pay in staging');
+    await userEvent.click(
+      within(dialog).getByRole('button', {
+        name: 'Remove prerequisite new-checkout',
+      }),
+    );
+    await userEvent.type(within(dialog).getByLabelText(/Why/), 'ungate');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(saveFlag).toHaveBeenCalledTimes(2));
+    const edit = saveFlag.mock.calls[1][3].flag;
+    expect(edit.owner).toBe('group:default/web');
+    expect(edit.prerequisites).toBeUndefined();
+  });
+
+  it('links a flag to one of the entity SLOs through its flagd metadata', async () => {
+    const saveFlag = jest.fn().mockResolvedValue({ status: 'applied' });
+    await render(api({ saveFlag }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Edit' }));
+    const dialog = screen.getByRole('dialog');
+    await userEvent.click(within(dialog).getByLabelText('Linked SLO'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'availability' }),
+    );
+    expect(
+      (within(dialog).getByLabelText(/flagd definition/) as HTMLTextAreaElement)
+        .value,
+    ).toContain('"linkedSlo": "availability"');
+    await userEvent.type(within(dialog).getByLabelText(/Why/), 'guard it');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(saveFlag).toHaveBeenCalled());
+    expect(saveFlag.mock.calls[0][3].flag.definition.metadata).toEqual({
+      linkedSlo: 'availability',
     });
   });
 

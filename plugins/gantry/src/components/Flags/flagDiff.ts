@@ -24,6 +24,7 @@ function fieldsOf(v: Version): Record<string, unknown> {
       owner: v.owner,
       expiresAt: v.expiresAt,
       safeVariant: v.safeVariant,
+      prerequisites: v.prerequisites,
     };
   }
   return { rule: v.rule, description: v.description };
