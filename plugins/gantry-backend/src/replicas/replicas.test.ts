@@ -48,7 +48,27 @@ const entities: Entity[] = complianceEntities.map(e =>
     : e,
 );
 
-async function replica(knex: any): Promise<http.Server> {
+/**
+ * A replica of the backend. Backstage's scheduler migrates its own tables without a
+ * retry, so of two replicas starting together on an empty database one can lose that
+ * race ("duplicate key" creating backstage_backend_tasks tables); it is started again,
+ * as Kubernetes would restart the pod. Gantry's own migrations retry (database/migrate.ts).
+ */
+async function replica(knex: any, attempts = 3): Promise<http.Server> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startReplica(knex);
+    } catch (e) {
+      const schedulerRace =
+        /backstage_backend_tasks.*(duplicate key|already exists)/s.test(
+          String(e),
+        );
+      if (!schedulerRace || attempt >= attempts) throw e;
+    }
+  }
+}
+
+async function startReplica(knex: any): Promise<http.Server> {
   const { server } = await startTestBackend({
     features: [
       gantryPlugin,
