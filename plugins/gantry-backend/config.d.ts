@@ -67,6 +67,8 @@ export interface Config {
       rateLimitPerSecond?: number;
       /** How often a replica checks for flag changes made by other replicas, in ms. Default 1000. */
       pollIntervalMs?: number;
+      /** Days ids of ingested exposure/conversion events are kept to spot retried batches. Default 7. */
+      eventIdRetentionDays?: number;
       stale?: {
         /** A release/experiment flag serving one variant to everyone this long is stale. Default 14. */
         fullyRolledOutDays?: number;

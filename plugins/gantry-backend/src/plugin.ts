@@ -184,7 +184,7 @@ export const gantryPlugin = createBackendPlugin({
           catalog: deps.catalog,
           auth: deps.auth,
         });
-        await flags.scheduleRampGuard(deps.scheduler);
+        await flags.scheduleTasks(deps.scheduler);
         flags.registry.start();
         deps.lifecycle.addShutdownHook(() => flags.registry.stop());
         const argocdActions = new ArgoCdActionService({

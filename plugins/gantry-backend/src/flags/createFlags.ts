@@ -116,9 +116,9 @@ export function createFlags(deps: {
     slos: new SloServiceStatusSource(deps),
     logger: deps.logger,
   });
-  /** Once a minute across replicas (the scheduler holds a lock in the database). */
-  const scheduleRampGuard = (scheduler: SchedulerService) =>
-    scheduler.scheduleTask({
+  /** Each runs on one replica per tick (the scheduler holds a lock in the database). */
+  const scheduleTasks = async (scheduler: SchedulerService) => {
+    await scheduler.scheduleTask({
       id: 'gantry-flag-ramp-guard',
       frequency: { minutes: 1 },
       timeout: { minutes: 1 },
@@ -126,6 +126,22 @@ export function createFlags(deps: {
         await rampGuard.run();
       },
     });
+    await scheduler.scheduleTask({
+      id: 'gantry-flag-event-id-retention',
+      frequency: { hours: 6 },
+      timeout: { minutes: 10 },
+      initialDelay: { minutes: 5 },
+      fn: async () => {
+        const pruned = await experiments.pruneEventIds(
+          config.eventIdRetentionDays,
+        );
+        if (pruned)
+          deps.logger.info(
+            `Pruned ${pruned} experiment event ids older than ${config.eventIdRetentionDays} days`,
+          );
+      },
+    });
+  };
   const prometheus = readGantryConfig(deps.config).prometheus;
   const router = Router();
   router.use(
@@ -167,6 +183,6 @@ export function createFlags(deps: {
     approvals,
     keys,
     experiments,
-    scheduleRampGuard,
+    scheduleTasks,
   };
 }

@@ -10,6 +10,8 @@ export interface FlagsConfig {
   /** How often a replica looks for flag changes made by other replicas. */
   pollIntervalMs: number;
   stale: StaleThresholds;
+  /** Days the ids of ingested experiment events are kept to spot retried batches. */
+  eventIdRetentionDays: number;
 }
 
 /** Reads `gantry.flags` from app-config. */
@@ -18,6 +20,7 @@ export function readFlagsConfig(config: Config): FlagsConfig {
   return {
     rateLimitPerSecond: f?.getOptionalNumber('rateLimitPerSecond') ?? 1000,
     pollIntervalMs: f?.getOptionalNumber('pollIntervalMs') ?? 1000,
+    eventIdRetentionDays: f?.getOptionalNumber('eventIdRetentionDays') ?? 7,
     stale: {
       fullyRolledOutDays:
         f?.getOptionalNumber('stale.fullyRolledOutDays') ??

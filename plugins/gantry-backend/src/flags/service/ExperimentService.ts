@@ -45,6 +45,16 @@ export class ExperimentService {
     return this.deps.now?.() ?? new Date();
   }
 
+  /**
+   * Drops the ids of events ingested more than `retentionDays` ago. They only spot a
+   * retried batch: units count a user once whatever arrives, so a retry older than
+   * that still cannot inflate results.
+   */
+  async pruneEventIds(retentionDays: number): Promise<number> {
+    const before = new Date(this.now().getTime() - retentionDays * 86_400_000);
+    return this.deps.store.pruneEventIds(before.toISOString());
+  }
+
   private async experimentOf(
     entityRef: string,
     environment: string,

@@ -1,6 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../../__testUtils__/databases';
+import { ExperimentService } from '../service/ExperimentService';
 import { ExperimentStore } from './ExperimentStore';
 
 jest.setTimeout(60_000);
@@ -89,6 +90,48 @@ describe.each(databases.eachSupportedId())('ExperimentStore on %s', id => {
     expect((await store.knownEventIds(knex, ref, 'production', ids)).size).toBe(
       0,
     );
+  });
+
+  it('prunes event ids older than the retention, in every flag set', async () => {
+    await knex.transaction(async tx => {
+      await store.addEventIds(
+        tx,
+        ref,
+        'staging',
+        ['old-1', 'old-2'],
+        '2026-11-01T00:00:00.000Z',
+      );
+      await store.addEventIds(
+        tx,
+        ref,
+        'production',
+        ['old-3'],
+        '2026-11-02T00:00:00.000Z',
+      );
+      await store.addEventIds(
+        tx,
+        ref,
+        'staging',
+        ['new-1'],
+        '2026-11-20T00:00:00.000Z',
+      );
+    });
+    // a week's retention, seen from 2026-11-17: everything before 2026-11-10 goes
+    const service = new ExperimentService({
+      store,
+      now: () => new Date('2026-11-17T00:00:00.000Z'),
+    } as ConstructorParameters<typeof ExperimentService>[0]);
+    expect(await service.pruneEventIds(7)).toBe(3);
+    expect([
+      ...(await store.knownEventIds(knex, ref, 'staging', [
+        'old-1',
+        'old-2',
+        'new-1',
+      ])),
+    ]).toEqual(['new-1']);
+    expect(
+      (await store.knownEventIds(knex, ref, 'production', ['old-3'])).size,
+    ).toBe(0);
   });
 
   it('migrates down and up again', async () => {

@@ -150,6 +150,13 @@ export class ExperimentStore {
     }
   }
 
+  /** Forgets ids received before `before`; returns how many. */
+  async pruneEventIds(before: string): Promise<number> {
+    return this.db('gantry_flag_experiment_events')
+      .where('received_at', '<', before)
+      .delete();
+  }
+
   /** First exposure wins: a unit keeps the variant it was first seen with. */
   async addExposures(
     tx: Knex.Transaction,
