@@ -2,23 +2,13 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import {
-  complianceEntities,
-  notificationsMock,
-} from '../__testUtils__/compliance';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { denyOnlyUser } from '../__testUtils__/permissions';
-import { gantryPlugin } from '../plugin';
 import reference from './__fixtures__/experiment.reference.json';
 import { EVENTS_PATH } from './createFlags';
+import { startFlagsServer } from './__testUtils__/flagsBackend';
 
 jest.setTimeout(120_000);
 const databases = createTestDatabases();
@@ -44,20 +34,8 @@ const eventsAuthPolicy = createBackendModule({
   },
 });
 
-async function start(knex: Knex) {
-  const { server } = await startTestBackend({
-    features: [
-      gantryPlugin,
-      eventsAuthPolicy,
-      mockServices.database.factory({ knex, migrations: { skip: false } }),
-      mockServices.rootConfig.factory({ data: {} }),
-      denyOnlyUser('user:default/mallory'),
-      catalogServiceMock.factory({ entities: complianceEntities }),
-      notificationsMock,
-    ],
-  });
-  return server;
-}
+const start = (knex: Knex) =>
+  startFlagsServer({ knex, features: [eventsAuthPolicy] });
 
 const splitFlag = {
   state: 'ENABLED',

@@ -1,21 +1,11 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { FlagdCore } from '@openfeature/flagd-core';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import {
-  complianceEntities,
-  notificationsMock,
-} from '../__testUtils__/compliance';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { denyOnlyUser } from '../__testUtils__/permissions';
-import { gantryPlugin } from '../plugin';
 import { booleanFlag } from './__fixtures__/flagSets';
 import { openSse, percentile } from './__fixtures__/sseClient';
+import { startFlagsServer } from './__testUtils__/flagsBackend';
 
 jest.setTimeout(120_000);
 const databases = createTestDatabases();
@@ -24,19 +14,8 @@ const as = (user: string) =>
 const base = '/api/gantry/entities/default/component/checkout';
 const ofrep = '/api/gantry/ofrep/v1/evaluate/flags';
 
-async function start(knex: Knex, flags: object = {}) {
-  const { server } = await startTestBackend({
-    features: [
-      gantryPlugin,
-      mockServices.database.factory({ knex, migrations: { skip: false } }),
-      mockServices.rootConfig.factory({ data: { gantry: { flags } } }),
-      denyOnlyUser('user:default/mallory'),
-      catalogServiceMock.factory({ entities: complianceEntities }),
-      notificationsMock,
-    ],
-  });
-  return server;
-}
+const start = (knex: Knex, flags: object = {}) =>
+  startFlagsServer({ knex, flags });
 
 describe.each(databases.eachSupportedId())(
   'flags over HTTP on %s',

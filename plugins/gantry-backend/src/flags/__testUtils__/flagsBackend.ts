@@ -1,3 +1,4 @@
+import type { BackendFeature } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -6,33 +7,56 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { FlagdFlag } from '@gantry/plugin-gantry-common';
 import type { Knex } from 'knex';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import {
   complianceEntities,
   notificationsMock,
 } from '../../__testUtils__/compliance';
+import { denyOnlyUser } from '../../__testUtils__/permissions';
 import { gantryPlugin } from '../../plugin';
 
 const entity = '/api/gantry/entities/default/component/checkout';
 const alice = mockCredentials.user.header('user:default/alice');
 
 /**
+ * The Gantry backend with the checkout component's flags: on `knex` when given (else the
+ * default test database), `gantry.flags` config, mallory denied everything, and any
+ * extra features.
+ */
+export async function startFlagsServer(
+  opts: { knex?: Knex; flags?: object; features?: BackendFeature[] } = {},
+): Promise<Server> {
+  const { server } = await startTestBackend({
+    features: [
+      gantryPlugin,
+      ...(opts.knex
+        ? [
+            mockServices.database.factory({
+              knex: opts.knex,
+              migrations: { skip: false },
+            }),
+          ]
+        : []),
+      mockServices.rootConfig.factory({
+        data: { gantry: { flags: opts.flags ?? {} } },
+      }),
+      denyOnlyUser('user:default/mallory'),
+      catalogServiceMock.factory({ entities: complianceEntities }),
+      notificationsMock,
+      ...(opts.features ?? []),
+    ],
+  });
+  return server;
+}
+
+/**
  * The Gantry backend on a real port with the checkout component's flags, driven the way
  * the UI drives it (as alice, an owner), for tests whose clients are real SDKs.
  */
 export async function startFlagsBackend(knex?: Knex) {
-  const { server } = await startTestBackend({
-    features: [
-      gantryPlugin,
-      ...(knex
-        ? [mockServices.database.factory({ knex, migrations: { skip: false } })]
-        : []),
-      mockServices.rootConfig.factory({ data: {} }),
-      catalogServiceMock.factory({ entities: complianceEntities }),
-      notificationsMock,
-    ],
-  });
+  const server = await startFlagsServer({ knex });
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const expectOk = (res: request.Response, what: string) => {

@@ -1,17 +1,13 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import type { FlagInput } from '@gantry/plugin-gantry-common';
-import type { ApproverDirectory } from '../../approvals/approvers';
 import { AuditService } from '../../audit/AuditService';
-import { AuditStore } from '../../audit/AuditStore';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { booleanFlag } from '../__fixtures__/flagSets';
-import { FlagChangeStore } from '../store/FlagChangeStore';
-import { FlagStore } from '../store/FlagStore';
 import { FlagApprovalService } from './FlagApprovalService';
-import { FlagChangeApplier } from './FlagChangeApplier';
 import { FlagService } from './FlagService';
 import { StaleVersionError } from './StaleVersionError';
+import { flagServicesFor } from '../__testUtils__/flagServices';
 
 jest.setTimeout(60_000);
 const databases = createTestDatabases();
@@ -44,40 +40,20 @@ describe.each(databases.eachSupportedId())('FlagService on %s', databaseId => {
       ),
     });
     changed.length = 0;
-    audit = new AuditService(new AuditStore(knex));
-    const approvers = {
-      ownersOf: async () => ['group:default/payments'],
-      // alice and bob are payments; carol is not
-      canApprove: async (user: string) => user !== carol,
-    } as unknown as ApproverDirectory;
-    const store = new FlagStore(knex);
-    const changes = new FlagChangeStore(knex);
-    const applier = new FlagChangeApplier({ store, audit });
-    const listener = {
-      changed: (e: string, env: string) => changed.push(`${e}#${env}`),
-    };
-    const config = {
-      environments: ['production'],
-      extraApproverGroups: {},
-      expiresAfterHours: 24,
-    };
-    service = new FlagService({
-      store,
-      changes,
-      applier,
+    ({
+      flags: service,
+      approvals,
       audit,
-      listener,
-      environments: ['staging', 'production'],
-      approvals: config,
-    });
-    approvals = new FlagApprovalService({
-      changes,
-      applier,
-      audit,
-      approvers,
-      listener,
-      approvals: config,
-    });
+    } = flagServicesFor(knex, {
+      approvers: {
+        ownersOf: async () => ['group:default/payments'],
+        // alice and bob are payments; carol is not
+        canApprove: async (user: string) => user !== carol,
+      },
+      listener: {
+        changed: (e: string, env: string) => changed.push(`${e}#${env}`),
+      },
+    }));
   });
 
   const upsert = (

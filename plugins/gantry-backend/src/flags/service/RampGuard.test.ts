@@ -8,9 +8,7 @@ import {
 } from '@gantry/plugin-gantry-common';
 import { FlagdCore } from '@openfeature/flagd-core';
 import type { Knex } from 'knex';
-import type { ApproverDirectory } from '../../approvals/approvers';
 import { AuditService } from '../../audit/AuditService';
-import { AuditStore } from '../../audit/AuditStore';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { FlagChangeStore } from '../store/FlagChangeStore';
 import { FlagStore } from '../store/FlagStore';
@@ -19,6 +17,7 @@ import { FlagChangeApplier } from './FlagChangeApplier';
 import { FlagService } from './FlagService';
 import { RAMP_GUARD_ACTOR, RampGuard } from './RampGuard';
 import type { SloBurnStatus, SloStatusSource } from './sloStatusSource';
+import { flagServicesFor } from '../__testUtils__/flagServices';
 
 jest.setTimeout(60_000);
 const databases = createTestDatabases();
@@ -118,36 +117,15 @@ describe.each(databases.eachSupportedId())('RampGuard on %s', databaseId => {
     });
     asked.length = 0;
     logger = mockServices.logger.mock();
-    audit = new AuditService(new AuditStore(knex));
-    store = new FlagStore(knex);
-    changes = new FlagChangeStore(knex);
-    applier = new FlagChangeApplier({ store, audit });
-    const listener = { changed: () => {} };
-    const config = {
-      environments: ['production'],
-      extraApproverGroups: {},
-      expiresAfterHours: 24,
-    };
-    flags = new FlagService({
-      store,
-      changes,
-      applier,
-      audit,
-      listener,
-      environments: ['staging', 'production'],
-      approvals: config,
-    });
-    approvals = new FlagApprovalService({
-      changes,
-      applier,
-      audit,
-      approvers: {
-        ownersOf: async () => ['group:default/payments'],
-        canApprove: async () => true,
-      } as unknown as ApproverDirectory,
-      listener,
-      approvals: config,
-    });
+    ({ audit, store, changes, applier, flags, approvals } = flagServicesFor(
+      knex,
+      {
+        approvers: {
+          ownersOf: async () => ['group:default/payments'],
+          canApprove: async () => true,
+        },
+      },
+    ));
   });
 
   it('freezes a burning ramp at its current share in an approval environment, for review', async () => {

@@ -3,14 +3,7 @@ import type {
   CanaryAnalysis,
   CanaryVerdict,
 } from '@gantry/plugin-gantry-common';
-import {
-  Box,
-  Chip,
-  Grid,
-  MenuItem,
-  TextField,
-  Typography,
-} from '@material-ui/core';
+import { Box, Chip, Grid, Typography } from '@material-ui/core';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
@@ -18,6 +11,7 @@ import { AsyncCard } from '../shared/AsyncCard';
 import { useEntityRef } from '../shared/useEntityRef';
 import { DistributionChart } from './DistributionChart';
 import { MetricTable } from './MetricTable';
+import { SelectField } from '../shared/SelectField';
 
 const VERDICT_COLORS: Record<CanaryVerdict, string> = {
   Pass: '#2e7d32',
@@ -102,19 +96,13 @@ export function CanaryAnalysisCard() {
       }}
       action={
         value && value.length > 1 && selected ? (
-          <TextField
-            select
+          <SelectField
             size="small"
             label="Analysis"
             value={selected.id}
             onChange={e => setSelectedId(e.target.value)}
-          >
-            {value.map(a => (
-              <MenuItem key={a.id} value={a.id}>
-                {label(a)}
-              </MenuItem>
-            ))}
-          </TextField>
+            options={value.map(a => ({ value: a.id, label: label(a) }))}
+          />
         ) : undefined
       }
     >

@@ -1,7 +1,7 @@
 import { CodeSnippet } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type { ReleaseRecord } from '@gantry/plugin-gantry-common';
-import { Grid, MenuItem, TextField, Typography } from '@material-ui/core';
+import { Grid, Typography } from '@material-ui/core';
 import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
@@ -12,6 +12,7 @@ import { GateCard } from './GateCard';
 import { PromotionsCard } from './PromotionsCard';
 import { ReportCard } from './ReportCard';
 import { VulnerabilityChart } from './VulnerabilityChart';
+import { SelectField } from '../shared/SelectField';
 
 function UploadHint({ path }: { path: string }) {
   return (
@@ -63,21 +64,18 @@ export function ComplianceTab() {
       </Grid>
       <Grid item xs={12} md={6}>
         {releases.value && releases.value.length > 0 && (
-          <TextField
-            select
+          <SelectField
             id="gantry-release-select"
             size="small"
             label="Release"
             value={version ?? ''}
             onChange={e => setVersion(e.target.value)}
             style={{ marginBottom: 8, minWidth: 160 }}
-          >
-            {releases.value.map(r => (
-              <MenuItem key={r.version} value={r.version}>
-                {r.version}
-              </MenuItem>
-            ))}
-          </TextField>
+            options={releases.value.map(r => ({
+              value: r.version,
+              label: r.version,
+            }))}
+          />
         )}
         <GateCard
           version={version}

@@ -8,19 +8,14 @@ import type {
   ComplianceReport,
   ControlResult,
 } from '@gantry/plugin-gantry-common';
-import {
-  Box,
-  Button,
-  MenuItem,
-  TextField,
-  Typography,
-} from '@material-ui/core';
+import { Box, Button, Typography } from '@material-ui/core';
 import { useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
 import { DenseTable } from '../shared/DenseTable';
 import { useEntityRef } from '../shared/useEntityRef';
+import { SelectField } from '../shared/SelectField';
 
 const PERIODS = [30, 90, 365];
 
@@ -114,19 +109,13 @@ export function ReportCard() {
           pt={1}
           pr={1}
         >
-          <TextField
-            select
+          <SelectField
             size="small"
             id="gantry-report-period"
             value={days}
             onChange={e => setDays(Number(e.target.value))}
-          >
-            {PERIODS.map(d => (
-              <MenuItem key={d} value={d}>
-                last {d} days
-              </MenuItem>
-            ))}
-          </TextField>
+            options={PERIODS.map(d => ({ value: d, label: `last ${d} days` }))}
+          />
           <Button
             size="small"
             variant="outlined"

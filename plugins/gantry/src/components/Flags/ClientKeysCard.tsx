@@ -12,7 +12,6 @@ import {
   DialogActions,
   DialogContent,
   DialogTitle,
-  MenuItem,
   TextField,
   Typography,
 } from '@material-ui/core';
@@ -25,6 +24,7 @@ import {
   useEntityPermissions,
 } from '../shared/useEntityActions';
 import { useEntityRef } from '../shared/useEntityRef';
+import { SelectField } from '../shared/SelectField';
 
 /** Keys applications read flags with: created, rotated, revoked; the secret shows once. */
 export function ClientKeysCard(props: {
@@ -128,20 +128,14 @@ export function ClientKeysCard(props: {
       <Dialog open={creating} onClose={() => setCreating(false)}>
         <DialogTitle>New client key</DialogTitle>
         <DialogContent>
-          <TextField
-            select
+          <SelectField
             id="gantry-flag-key-environment"
             label="Environment"
             fullWidth
             value={environment}
             onChange={e => setEnvironment(e.target.value)}
-          >
-            {props.environments.map(env => (
-              <MenuItem key={env} value={env}>
-                {env}
-              </MenuItem>
-            ))}
-          </TextField>
+            options={props.environments}
+          />
           <TextField
             id="gantry-flag-key-name"
             label="Application"

@@ -5,14 +5,7 @@ import {
   type FeatureFlag,
   type FlagExperimentResults,
 } from '@gantry/plugin-gantry-common';
-import {
-  Box,
-  Button,
-  LinearProgress,
-  MenuItem,
-  TextField,
-  Typography,
-} from '@material-ui/core';
+import { Box, Button, LinearProgress, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -24,6 +17,7 @@ import { useEntityRef } from '../shared/useEntityRef';
 import { ExperimentChart } from './ExperimentChart';
 import { ExperimentConfigDialog } from './ExperimentConfigDialog';
 import { ReasonDialog } from './ReasonDialog';
+import { SelectField } from '../shared/SelectField';
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 const pValue = (p: number) => (p < 0.0001 ? '< 0.0001' : p.toFixed(4));
@@ -217,9 +211,8 @@ export function ExperimentCard(props: {
               >
                 {results.value ? 'Edit experiment' : 'Set up experiment'}
               </Button>
-              <TextField
+              <SelectField
                 id="gantry-flag-experiment-flag"
-                select
                 size="small"
                 label="Flag"
                 value={flag ? idOf(flag) : ''}
@@ -227,13 +220,11 @@ export function ExperimentCard(props: {
                   setOutcome(undefined);
                   setSelected(e.target.value);
                 }}
-              >
-                {candidates.map(f => (
-                  <MenuItem key={idOf(f)} value={idOf(f)}>
-                    {f.key} ({f.environment})
-                  </MenuItem>
-                ))}
-              </TextField>
+                options={candidates.map(f => ({
+                  value: idOf(f),
+                  label: `${f.key} (${f.environment})`,
+                }))}
+              />
             </>
           )
         }

@@ -7,13 +7,13 @@ import {
   DialogContent,
   DialogTitle,
   Grid,
-  MenuItem,
   TextField,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { useEffect, useState } from 'react';
 import { gantryApiRef } from '../../api/GantryApi';
 import { useEntityRef } from '../shared/useEntityRef';
+import { SelectField } from '../shared/SelectField';
 
 type Draft = {
   conversionEvent: string;
@@ -106,19 +106,13 @@ export function ExperimentConfigDialog(props: {
             />
           </Grid>
           <Grid item xs={12} sm={6}>
-            <TextField
+            <SelectField
               id="gantry-experiment-control"
               label="Control variant"
-              select
               fullWidth
               {...field('controlVariant')}
-            >
-              {Object.keys(flag.definition.variants).map(v => (
-                <MenuItem key={v} value={v}>
-                  {v}
-                </MenuItem>
-              ))}
-            </TextField>
+              options={Object.keys(flag.definition.variants)}
+            />
           </Grid>
           <Grid item xs={6} sm={3}>
             <TextField

@@ -14,7 +14,6 @@ import {
   DialogContent,
   DialogTitle,
   Grid,
-  MenuItem,
   TextField,
   Typography,
 } from '@material-ui/core';
@@ -25,6 +24,7 @@ import { useEntityRef } from '../shared/useEntityRef';
 import { LinkedSloField } from './LinkedSloField';
 import { PrerequisitesEditor } from './PrerequisitesEditor';
 import { RolloutHelper } from './RolloutHelper';
+import { SelectField } from '../shared/SelectField';
 
 const NEW_DEFINITION = {
   state: 'ENABLED',
@@ -193,20 +193,14 @@ export function FlagEditDialog(props: {
             />
           </Grid>
           <Grid item xs={12} sm={4}>
-            <TextField
-              select
+            <SelectField
               id="gantry-flag-type"
               label="Type"
               fullWidth
               value={draft.type}
               onChange={e => set({ type: e.target.value as FlagType })}
-            >
-              {FLAG_TYPES.map(t => (
-                <MenuItem key={t} value={t}>
-                  {t}
-                </MenuItem>
-              ))}
-            </TextField>
+              options={FLAG_TYPES}
+            />
           </Grid>
           <Grid item xs={12} sm={4}>
             <TextField

@@ -1,8 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { FLAG_METADATA } from '@gantry/plugin-gantry-common';
-import { MenuItem, TextField } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { gantryApiRef } from '../../api/GantryApi';
+import { SelectField } from '../shared/SelectField';
 import { useEntityRef } from '../shared/useEntityRef';
 
 /**
@@ -47,8 +47,7 @@ export function LinkedSloField(props: {
   else if (!names.length)
     helperText = 'This entity declares no SLOs (gantry.dev/slo-spec)';
   return (
-    <TextField
-      select
+    <SelectField
       id="gantry-flag-linked-slo"
       label="Linked SLO"
       fullWidth
@@ -56,15 +55,7 @@ export function LinkedSloField(props: {
       value={value}
       onChange={e => choose(e.target.value)}
       helperText={helperText}
-    >
-      <MenuItem value="">
-        <em>none</em>
-      </MenuItem>
-      {options.map(name => (
-        <MenuItem key={name} value={name}>
-          {name}
-        </MenuItem>
-      ))}
-    </TextField>
+      options={[{ value: '', label: <em>none</em> }, ...options]}
+    />
   );
 }

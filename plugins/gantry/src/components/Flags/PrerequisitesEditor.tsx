@@ -2,15 +2,9 @@ import type {
   FeatureFlag,
   FlagPrerequisite,
 } from '@gantry/plugin-gantry-common';
-import {
-  Box,
-  Button,
-  IconButton,
-  MenuItem,
-  TextField,
-  Typography,
-} from '@material-ui/core';
+import { Box, Button, IconButton, Typography } from '@material-ui/core';
 import DeleteIcon from '@material-ui/icons/Delete';
+import { SelectField } from '../shared/SelectField';
 
 /** The variants that usually mean "on": the `true` one of a boolean flag, else the default. */
 function onVariants(flag: FeatureFlag): string[] {
@@ -54,8 +48,7 @@ export function PrerequisitesEditor(props: {
             style={{ gap: 8 }}
             mt={1}
           >
-            <TextField
-              select
+            <SelectField
               id={`gantry-flag-prerequisite-${i}`}
               label="Flag"
               style={{ minWidth: 200 }}
@@ -65,17 +58,11 @@ export function PrerequisitesEditor(props: {
                 if (next)
                   update(i, { flag: next.key, variants: onVariants(next) });
               }}
-            >
-              {[pre, ...unused]
+              options={[pre, ...unused]
                 .filter((f): f is FeatureFlag => Boolean(f))
-                .map(f => (
-                  <MenuItem key={f.key} value={f.key}>
-                    {f.key}
-                  </MenuItem>
-                ))}
-            </TextField>
-            <TextField
-              select
+                .map(f => f.key)}
+            />
+            <SelectField
               id={`gantry-flag-prerequisite-${i}-variants`}
               label="serves one of"
               style={{ minWidth: 200 }}
@@ -90,13 +77,8 @@ export function PrerequisitesEditor(props: {
                   variants: e.target.value as unknown as string[],
                 })
               }
-            >
-              {variants.map(v => (
-                <MenuItem key={v} value={v}>
-                  {v}
-                </MenuItem>
-              ))}
-            </TextField>
+              options={variants}
+            />
             <IconButton
               size="small"
               aria-label={`Remove prerequisite ${p.flag}`}

@@ -1,6 +1,7 @@
 import { rampTargeting, rolloutTo } from '@gantry/plugin-gantry-common';
-import { Box, Button, MenuItem, TextField } from '@material-ui/core';
+import { Box, Button, TextField } from '@material-ui/core';
 import { useState } from 'react';
+import { SelectField } from '../shared/SelectField';
 
 /** `5@2026-12-01T09:00Z, 25@2026-12-03T09:00Z` -> ramp steps. */
 export function parseRampSteps(text: string) {
@@ -46,19 +47,13 @@ export function RolloutHelper(props: {
       flexWrap="wrap"
       style={{ gap: 8 }}
     >
-      <TextField
+      <SelectField
         id="gantry-flag-rollout-variant"
-        select
         label="Roll out"
         value={variant}
         onChange={e => setVariant(e.target.value)}
-      >
-        {props.variants.map(v => (
-          <MenuItem key={v} value={v}>
-            {v}
-          </MenuItem>
-        ))}
-      </TextField>
+        options={props.variants}
+      />
       <TextField
         id="gantry-flag-rollout-percent"
         label="to %"

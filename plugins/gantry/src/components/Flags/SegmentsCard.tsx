@@ -11,7 +11,6 @@ import {
   DialogContent,
   DialogTitle,
   Grid,
-  MenuItem,
   TextField,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
@@ -24,6 +23,7 @@ import {
   useEntityPermissions,
 } from '../shared/useEntityActions';
 import { useEntityRef } from '../shared/useEntityRef';
+import { SelectField } from '../shared/SelectField';
 
 const EXAMPLE_RULE = { in: [{ var: 'plan' }, ['enterprise']] };
 
@@ -139,21 +139,15 @@ export function SegmentsCard(props: {
           {problem && <Alert severity="error">{problem}</Alert>}
           <Grid container spacing={2}>
             <Grid item xs={6}>
-              <TextField
+              <SelectField
                 id="gantry-segment-environment"
-                select
                 label="Environment"
                 fullWidth
                 disabled={Boolean(editing?.segment)}
                 value={environment}
                 onChange={e => setEnvironment(e.target.value)}
-              >
-                {props.environments.map(env => (
-                  <MenuItem key={env} value={env}>
-                    {env}
-                  </MenuItem>
-                ))}
-              </TextField>
+                options={props.environments}
+              />
             </Grid>
             <Grid item xs={6}>
               <TextField

@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import type { FlagUsage } from '@gantry/plugin-gantry-common';
-import { MenuItem, TextField, useTheme } from '@material-ui/core';
+import { useTheme } from '@material-ui/core';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
@@ -17,6 +17,7 @@ import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
 import { useEntityRef } from '../shared/useEntityRef';
 import { ServiceHealthChart } from './ServiceHealthChart';
+import { SelectField } from '../shared/SelectField';
 
 /** One row per bucket with a column per `flag: variant`, as recharts wants it. */
 export function usageSeries(usage: FlagUsage) {
@@ -63,33 +64,24 @@ export function UsageCard({ environments }: { environments: string[] }) {
       {...usage}
       action={
         <>
-          <TextField
+          <SelectField
             id="gantry-flag-usage-environment"
-            select
             size="small"
             value={environment}
             onChange={e => setEnvironment(e.target.value)}
             style={{ marginRight: 8 }}
-          >
-            {environments.map(env => (
-              <MenuItem key={env} value={env}>
-                {env}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
+            options={environments}
+          />
+          <SelectField
             id="gantry-flag-usage-hours"
-            select
             size="small"
             value={hours}
             onChange={e => setHours(Number(e.target.value))}
-          >
-            {HOURS.map(h => (
-              <MenuItem key={h} value={h}>
-                last {h < 48 ? `${h} h` : `${h / 24} days`}
-              </MenuItem>
-            ))}
-          </TextField>
+            options={HOURS.map(h => ({
+              value: h,
+              label: `last ${h < 48 ? `${h} h` : `${h / 24} days`}`,
+            }))}
+          />
         </>
       }
       isEmpty={v => v.rows.length === 0 && v.metrics?.status !== 'ok'}

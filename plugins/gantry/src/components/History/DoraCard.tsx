@@ -4,7 +4,7 @@ import type {
   DoraPeriod,
   DoraView,
 } from '@gantry/plugin-gantry-common';
-import { Box, Grid, MenuItem, TextField, Typography } from '@material-ui/core';
+import { Box, Grid, Typography } from '@material-ui/core';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
@@ -22,6 +22,7 @@ import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
 import { useEntityRef } from '../shared/useEntityRef';
 import { formatDuration, formatPercent } from './format';
+import { SelectField } from '../shared/SelectField';
 
 type Key = Exclude<keyof DoraFigures, 'deployments'>;
 const FIGURES: Array<{
@@ -206,32 +207,23 @@ export function DoraCard({ environments }: { environments: string[] }) {
       }}
       action={
         <Box display="flex" style={{ gap: 8 }} pt={1} pr={1}>
-          <TextField
-            select
+          <SelectField
             size="small"
             label="Environment"
             value={environment}
             onChange={e => setEnvironment(e.target.value)}
-          >
-            {environments.map(env => (
-              <MenuItem key={env} value={env}>
-                {env}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            select
+            options={environments}
+          />
+          <SelectField
             size="small"
             label="Period"
             value={period}
             onChange={e => setPeriod(e.target.value as DoraPeriod)}
-          >
-            {(['7d', '30d', '90d', '365d'] as const).map(p => (
-              <MenuItem key={p} value={p}>
-                {p.replace('d', ' days')}
-              </MenuItem>
-            ))}
-          </TextField>
+            options={(['7d', '30d', '90d', '365d'] as const).map(p => ({
+              value: p,
+              label: p.replace('d', ' days'),
+            }))}
+          />
         </Box>
       }
     >

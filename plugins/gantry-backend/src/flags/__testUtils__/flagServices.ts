@@ -1,0 +1,55 @@
+import type { Knex } from 'knex';
+import type { ApproverDirectory } from '../../approvals/approvers';
+import { AuditService } from '../../audit/AuditService';
+import { AuditStore } from '../../audit/AuditStore';
+import { FlagApprovalService } from '../service/FlagApprovalService';
+import { FlagChangeApplier } from '../service/FlagChangeApplier';
+import { FlagService, type FlagSetListener } from '../service/FlagService';
+import { FlagChangeStore } from '../store/FlagChangeStore';
+import { FlagStore } from '../store/FlagStore';
+
+/**
+ * The flag services wired as createFlags wires them, on a migrated test database:
+ * staging and production, production needing another owner's approval.
+ */
+export function flagServicesFor(
+  knex: Knex,
+  opts: {
+    approvers: Pick<ApproverDirectory, 'ownersOf' | 'canApprove'>;
+    listener?: FlagSetListener;
+  },
+) {
+  const audit = new AuditService(new AuditStore(knex));
+  const store = new FlagStore(knex);
+  const changes = new FlagChangeStore(knex);
+  const applier = new FlagChangeApplier({ store, audit });
+  const listener = opts.listener ?? { changed: () => {} };
+  const approvals = {
+    environments: ['production'],
+    extraApproverGroups: {},
+    expiresAfterHours: 24,
+  };
+  return {
+    audit,
+    store,
+    changes,
+    applier,
+    flags: new FlagService({
+      store,
+      changes,
+      applier,
+      audit,
+      listener,
+      environments: ['staging', 'production'],
+      approvals,
+    }),
+    approvals: new FlagApprovalService({
+      changes,
+      applier,
+      audit,
+      approvers: opts.approvers as ApproverDirectory,
+      listener,
+      approvals,
+    }),
+  };
+}
