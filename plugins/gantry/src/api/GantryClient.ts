@@ -38,6 +38,17 @@ const e = encodeURIComponent;
 const entityPath = (ref: CompoundEntityRef) =>
   `/entities/${e(ref.namespace)}/${e(ref.kind)}/${e(ref.name)}`;
 
+/**
+ * ResponseError's own message is "Request failed with 400 Bad Request"; dialogs show
+ * the message, so it becomes the backend's sentence that says what to fix.
+ */
+async function responseError(res: Response): Promise<ResponseError> {
+  const error = await ResponseError.fromResponse(res);
+  const said = error.body?.error?.message;
+  if (said) error.message = said;
+  return error;
+}
+
 /** Talks to /api/gantry only; credentials for Argo CD and Prometheus stay server-side. */
 export class GantryClient implements GantryApi {
   constructor(
@@ -57,7 +68,7 @@ export class GantryClient implements GantryApi {
           : undefined,
       body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
     });
-    if (!res.ok) throw await ResponseError.fromResponse(res);
+    if (!res.ok) throw await responseError(res);
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
   }
@@ -472,7 +483,7 @@ export class GantryClient implements GantryApi {
     const res = await this.deps.fetchApi.fetch(
       `${base}${entityPath(ref)}/slos/rules?format=${format}`,
     );
-    if (!res.ok) throw await ResponseError.fromResponse(res);
+    if (!res.ok) throw await responseError(res);
     return res.text();
   }
 }
