@@ -1,4 +1,8 @@
-import type { FlagPrerequisite, FlagdFlag } from '@gantry/plugin-gantry-common';
+import type {
+  FeatureFlag,
+  FlagPrerequisite,
+  FlagdFlag,
+} from '@gantry/plugin-gantry-common';
 import type { FlagProblem } from './validateFlagSet';
 
 /** A flag as the flag set builder sees it: its authored definition and what it depends on. */
@@ -10,6 +14,17 @@ export interface FlagWithPrerequisites {
   safeVariant?: string;
   /** A killed flag serves its safe variant whatever its prerequisites say. */
   killed?: boolean;
+}
+
+/** What the builder needs of a stored flag. */
+export function buildableFlag(f: FeatureFlag): FlagWithPrerequisites {
+  return {
+    key: f.key,
+    definition: f.definition,
+    prerequisites: f.prerequisites,
+    safeVariant: f.safeVariant,
+    killed: Boolean(f.killedAt),
+  };
 }
 
 /** Each level is inlined into the served targeting, so chains are kept short. */

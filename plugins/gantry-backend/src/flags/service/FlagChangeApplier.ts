@@ -9,6 +9,7 @@ import type { AuditService } from '../../audit/AuditService';
 import { buildFlagSet } from '../domain/flagSet';
 import { checkWithFlagdCore, validateFlagSet } from '../domain/validateFlagSet';
 import {
+  buildableFlag,
   prerequisiteProblems,
   type FlagWithPrerequisites,
 } from '../domain/prerequisites';
@@ -92,13 +93,7 @@ export class FlagChangeApplier {
       await this.deps.store.listFlags(entityRef, environment, tx)
     )
       .filter(f => !(proposal.target === 'flag' && f.key === proposal.key))
-      .map(f => ({
-        key: f.key,
-        definition: f.definition,
-        prerequisites: f.prerequisites,
-        safeVariant: f.safeVariant,
-        killed: Boolean(f.killedAt),
-      }));
+      .map(buildableFlag);
     const segments = (
       await this.deps.store.listSegments(entityRef, environment, tx)
     )

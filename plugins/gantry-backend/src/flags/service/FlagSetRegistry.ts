@@ -6,6 +6,7 @@ import {
   flagSetId,
   type FlagSetDocument,
 } from '../domain/flagSet';
+import { buildableFlag } from '../domain/prerequisites';
 import type { FlagStore } from '../store/FlagStore';
 import { USAGE_BUCKET_MINUTES, type FlagSetListener } from './FlagService';
 
@@ -92,13 +93,7 @@ export class FlagSetRegistry implements FlagSetListener {
     const doc = buildFlagSet({
       entityRef,
       environment,
-      flags: flags.map(f => ({
-        key: f.key,
-        definition: f.definition,
-        prerequisites: f.prerequisites,
-        safeVariant: f.safeVariant,
-        killed: Boolean(f.killedAt),
-      })),
+      flags: flags.map(buildableFlag),
       segments: segments.map(s => ({ name: s.name, rule: s.rule })),
     });
     const core = new FlagdCore(undefined, {

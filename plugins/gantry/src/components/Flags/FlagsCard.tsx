@@ -161,6 +161,7 @@ export function FlagsCard(props: {
     f => f.environment === environment,
   );
   const target = confirm?.flag;
+  const dependents = target ? dependentsOf(target.key, inEnvironment) : [];
   return (
     <AsyncCard<FeatureFlag[]>
       title="Feature flags"
@@ -247,15 +248,11 @@ export function FlagsCard(props: {
                 Every client of {target?.environment} gets the safe variant{' '}
                 <strong>{target?.safeVariant}</strong> at once; targeting and
                 rollouts stop.
-                {target &&
-                  dependentsOf(target.key, inEnvironment).length > 0 &&
-                  ` Flags that require it (${dependentsOf(
-                    target.key,
-                    inEnvironment,
-                  ).join(
+                {dependents.length > 0 &&
+                  ` Flags that require it (${dependents.join(
                     ', ',
                   )}) follow: they serve their own safe variant unless ${
-                    target.safeVariant
+                    target?.safeVariant
                   } is one of the variants they accept.`}
                 {needsApproval &&
                   ' This takes effect without approval; another owner reviews it afterwards.'}
