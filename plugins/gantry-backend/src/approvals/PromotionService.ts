@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { PromotionRequest } from '@gantry/plugin-gantry-common';
 import type { AuditService } from '../audit/AuditService';
 import type { ComplianceConfig } from '../config/complianceConfig';
 import type { EvidenceStore } from '../evidence/EvidenceStore';
-import type { ApproverDirectory } from './approvers';
+import { assertMayDecide, type ApproverDirectory } from './approvers';
 import type { Notifier } from './Notifier';
 import type { PromotionStore } from './PromotionStore';
 
@@ -169,31 +164,16 @@ export class PromotionService {
     return this.effective(p);
   }
 
-  private async assertApprover(
-    p: PromotionRequest,
-    userRef: string,
-    what: string,
-  ) {
-    if (
-      userRef.toLocaleLowerCase('en-US') ===
-      p.requestedBy.toLocaleLowerCase('en-US')
-    ) {
-      throw new NotAllowedError(
-        `You requested this promotion, so you cannot ${what} it: segregation of duties needs another member of the owning group.`,
-      );
-    }
-    const owners = await this.deps.approvers.ownersOf(p.entityRef);
-    if (
-      !(await this.deps.approvers.canApprove(userRef, owners, p.approverGroups))
-    ) {
-      throw new NotAllowedError(
-        `Only members of ${
-          [...owners, ...p.approverGroups].join(', ') || 'the owning group'
-        } may ${what} promotions of ${
-          p.entityRef
-        }; ${userRef} is not a member.`,
-      );
-    }
+  private assertApprover(p: PromotionRequest, userRef: string, what: string) {
+    return assertMayDecide(this.deps.approvers, {
+      userRef,
+      requestedBy: p.requestedBy,
+      entityRef: p.entityRef,
+      extraGroups: p.approverGroups,
+      action: what,
+      subject: 'promotions',
+      ownRequest: `You requested this promotion, so you cannot ${what} it: segregation of duties needs another member of the owning group.`,
+    });
   }
 
   async decide(input: {

@@ -6,6 +6,7 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 
 /**
@@ -86,5 +87,43 @@ export class ApproverDirectory {
     if (allowed.has(userRef.toLocaleLowerCase('en-US'))) return true;
     const groups = await this.groupsOf(userRef);
     return groups.some(g => allowed.has(g.toLocaleLowerCase('en-US')));
+  }
+}
+
+/**
+ * Segregation of duties for every approval Gantry keeps (promotions, flag changes): the
+ * decider is not the author and belongs to the entity's owners or the extra approver
+ * groups. Throws NotAllowedError saying which of the two failed.
+ */
+export async function assertMayDecide(
+  approvers: Pick<ApproverDirectory, 'ownersOf' | 'canApprove'>,
+  input: {
+    userRef: string;
+    requestedBy: string;
+    entityRef: string;
+    extraGroups: string[];
+    /** approve, reject, review */
+    action: string;
+    /** "flag changes", "promotions" */
+    subject: string;
+    /** Said to an author deciding their own request. */
+    ownRequest: string;
+  },
+): Promise<void> {
+  if (
+    input.userRef.toLocaleLowerCase('en-US') ===
+    input.requestedBy.toLocaleLowerCase('en-US')
+  ) {
+    throw new NotAllowedError(input.ownRequest);
+  }
+  const owners = await approvers.ownersOf(input.entityRef);
+  if (!(await approvers.canApprove(input.userRef, owners, input.extraGroups))) {
+    throw new NotAllowedError(
+      `Only members of ${
+        [...owners, ...input.extraGroups].join(', ') || 'the owning group'
+      } may ${input.action} ${input.subject} of ${input.entityRef}; ${
+        input.userRef
+      } is not a member.`,
+    );
   }
 }

@@ -1,11 +1,9 @@
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { FlagChangeRequest } from '@gantry/plugin-gantry-common';
-import type { ApproverDirectory } from '../../approvals/approvers';
+import {
+  assertMayDecide,
+  type ApproverDirectory,
+} from '../../approvals/approvers';
 import type { AuditService } from '../../audit/AuditService';
 import type { FlagChangeStore } from '../store/FlagChangeStore';
 import type { FlagChangeApplier } from './FlagChangeApplier';
@@ -81,30 +79,16 @@ export class FlagApprovalService {
       : c;
   }
 
-  private async assertApprover(
-    c: FlagChangeRequest,
-    userRef: string,
-    what: string,
-  ) {
-    if (
-      userRef.toLocaleLowerCase('en-US') ===
-      c.requestedBy.toLocaleLowerCase('en-US')
-    ) {
-      throw new NotAllowedError(
-        `You made this flag change, so you cannot ${what} it: four eyes needs another member of the owning group.`,
-      );
-    }
-    const owners = await this.deps.approvers.ownersOf(c.entityRef);
-    const extra = this.deps.approvals.extraApproverGroups[c.environment] ?? [];
-    if (!(await this.deps.approvers.canApprove(userRef, owners, extra))) {
-      throw new NotAllowedError(
-        `Only members of ${
-          [...owners, ...extra].join(', ') || 'the owning group'
-        } may ${what} flag changes of ${
-          c.entityRef
-        }; ${userRef} is not a member.`,
-      );
-    }
+  private assertApprover(c: FlagChangeRequest, userRef: string, what: string) {
+    return assertMayDecide(this.deps.approvers, {
+      userRef,
+      requestedBy: c.requestedBy,
+      entityRef: c.entityRef,
+      extraGroups: this.deps.approvals.extraApproverGroups[c.environment] ?? [],
+      action: what,
+      subject: 'flag changes',
+      ownRequest: `You made this flag change, so you cannot ${what} it: four eyes needs another member of the owning group.`,
+    });
   }
 
   async decide(input: {
