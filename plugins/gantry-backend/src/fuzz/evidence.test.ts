@@ -60,6 +60,7 @@ const REGRESSIONS: Partial<Record<EvidenceFormat, string[]>> = {
   ],
   sarif: [
     '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x","rules":[{"id":"a","properties":{"valueOf":1}},{"id":"b","properties":{"valueOf":1}}]}},"results":[]}]}',
+    '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x","rules":[{"id":"a","properties":{"security-severity":{"toString":"x","valueOf":1}}}]}},"results":[{"ruleId":"a","message":{"text":"m"}}]}]}',
   ],
   junit: ['<?<ver1.0"?>\n<testsuite name="unit"></testsuite>'],
   'load-test': [

@@ -102,6 +102,36 @@ describe('evidence parsers', () => {
         /^Invalid sarif evidence at runs\[0\]\.results\[0\]\.level: must be equal to one of the allowed values/,
       );
     });
+
+    it('refuses a security-severity that is not a score from 0 to 10, naming the rule', async () => {
+      const log = (value: unknown) =>
+        Buffer.from(
+          JSON.stringify({
+            version: '2.1.0',
+            runs: [
+              {
+                tool: {
+                  driver: {
+                    name: 'CodeQL',
+                    rules: [
+                      { id: 'ok', properties: { 'security-severity': '9.1' } },
+                      { id: 'bad', properties: { 'security-severity': value } },
+                    ],
+                  },
+                },
+                results: [{ ruleId: 'bad', message: { text: 'm' } }],
+              },
+            ],
+          }),
+        );
+      for (const value of ['high', '', 12, { valueOf: 1, toString: 'x' }]) {
+        await expect(parseEvidence('sarif', log(value))).rejects.toThrow(
+          /^Invalid sarif evidence at runs\[0\]\.tool\.driver\.rules\[1\]\.properties\.security-severity: security-severity must be a number from 0\.0 to 10\.0/,
+        );
+      }
+      const s = await parseEvidence('sarif', log(7));
+      expect(s.vulnerabilities?.counts.HIGH).toEqual({ total: 1, fixable: 0 });
+    });
   });
 
   describe('cyclonedx', () => {

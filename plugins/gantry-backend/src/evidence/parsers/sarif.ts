@@ -35,6 +35,29 @@ function band(score: number): VulnerabilityFinding['severity'] {
   return 'UNKNOWN';
 }
 
+/**
+ * `security-severity` is "a string representation of a number from 0.0 to 10.0" (GitHub's
+ * code scanning contract; numbers are accepted too). The SARIF schema leaves property bags
+ * untyped, so anything else is refused here: ignoring it would hide a finding from the gate.
+ */
+function securityScore(value: unknown, path: string): number | undefined {
+  if (value === undefined) return undefined;
+  const score =
+    typeof value === 'number' || (typeof value === 'string' && value.trim())
+      ? Number(value)
+      : NaN;
+  if (!Number.isFinite(score) || score < 0 || score > 10) {
+    throw new EvidenceFormatError(
+      'sarif',
+      path,
+      `security-severity must be a number from 0.0 to 10.0 written as a string (e.g. "7.5"), got ${JSON.stringify(
+        value,
+      )}`,
+    );
+  }
+  return score;
+}
+
 /** Suppressed only when every suppression is accepted (a missing status means accepted). */
 const suppressed = (r: Result) =>
   (r.suppressions?.length ?? 0) > 0 &&
@@ -63,10 +86,19 @@ export function parseSarif(bytes: Buffer): EvidenceSummary {
   const tools: string[] = [];
   let secretScan = false;
   const findings: VulnerabilityFinding[] = [];
-  for (const run of log.runs) {
+  for (const [runIndex, run] of log.runs.entries()) {
     const driver = run.tool.driver;
     tools.push(driver.name);
     if (SECRET_TOOL.test(driver.name)) secretScan = true;
+    const scores = new Map<ReportingDescriptor, number | undefined>(
+      (driver.rules ?? []).map((rule, i) => [
+        rule,
+        securityScore(
+          rule.properties?.['security-severity'],
+          `runs[${runIndex}].tool.driver.rules[${i}].properties.security-severity`,
+        ),
+      ]),
+    );
     const rules = new Map<string, ReportingDescriptor>(
       (driver.rules ?? []).map(r => [r.id, r]),
     );
@@ -78,8 +110,8 @@ export function parseSarif(bytes: Buffer): EvidenceSummary {
       const level: keyof typeof results =
         r.level ?? rule?.defaultConfiguration?.level ?? 'warning';
       results[level] += 1;
-      const score = Number(rule?.properties?.['security-severity']);
-      if (Number.isFinite(score)) {
+      const score = rule ? scores.get(rule) : undefined;
+      if (score !== undefined) {
         findings.push({
           id: r.ruleId ?? rule?.id ?? 'unknown-rule',
           severity: band(score),

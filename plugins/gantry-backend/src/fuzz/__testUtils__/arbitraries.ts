@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import './seed';
 
 type Json = unknown;
 type Path = Array<string | number>;
