@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { readGantryConfig } from '../src/config/gantryConfig';
+import { readGantryConfig } from '../src/kernel/config/gantryConfig';
 import { DeploymentHistoryService } from '../src/history/DeploymentHistoryService';
 import { DeploymentStore } from '../src/history/DeploymentStore';
 import type { DeploymentEvent } from '../src/history/webhookPayloads';

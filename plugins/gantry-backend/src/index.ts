@@ -4,5 +4,5 @@
  * @packageDocumentation
  */
 export { gantryPlugin as default } from './plugin';
-export { AuditService } from './audit/AuditService';
-export type { AuditEntry, AuditRecord, VerifyResult } from './audit/types';
+export { AuditService } from './kernel/audit/AuditService';
+export type { AuditEntry, AuditRecord, VerifyResult } from './kernel/audit/types';

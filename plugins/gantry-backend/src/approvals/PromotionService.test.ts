@@ -1,10 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { AuditService } from '../audit/AuditService';
-import { AuditStore } from '../audit/AuditStore';
+import { AuditService } from '../kernel/audit/AuditService';
+import { AuditStore } from '../kernel/audit/AuditStore';
 import { EvidenceStore } from '../evidence/EvidenceStore';
 import { createTestDatabases } from '../__testUtils__/databases';
-import type { ApproverDirectory } from './approvers';
+import type { ApproverDirectory } from '../kernel/approvers';
 import { PromotionService } from './PromotionService';
 import { PromotionStore } from './PromotionStore';
 

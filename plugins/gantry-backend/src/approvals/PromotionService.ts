@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { PromotionRequest } from '@gantry/plugin-gantry-common';
-import type { AuditService } from '../audit/AuditService';
-import type { ComplianceConfig } from '../config/complianceConfig';
+import type { AuditService } from '../kernel/audit/AuditService';
+import type { ComplianceConfig } from '../kernel/config/complianceConfig';
 import type { EvidenceStore } from '../evidence/EvidenceStore';
-import { assertMayDecide, type ApproverDirectory } from './approvers';
-import type { Notifier } from './Notifier';
+import { assertMayDecide, type ApproverDirectory } from '../kernel/approvers';
+import type { Notifier } from '../kernel/notifier';
 import type { PromotionStore } from './PromotionStore';
 
 const HOUR = 3_600_000;

@@ -10,11 +10,11 @@ import {
   gantryPromotionApprovePermission,
   gantryPromotionRequestPermission,
 } from '@gantry/plugin-gantry-common';
-import { authorize } from '../http/authorize';
-import type { EntityAccess } from '../http/EntityAccess';
-import { userRefOf } from '../http/principal';
-import { parseBody } from '../http/validate';
-import { versionParam } from '../http/versionParam';
+import { authorize } from '../kernel/http/authorize';
+import type { EntityAccess } from '../kernel/http/EntityAccess';
+import { userRefOf } from '../kernel/http/principal';
+import { parseBody } from '../kernel/http/validate';
+import { versionParam } from '../kernel/http/versionParam';
 import type { PromotionService } from './PromotionService';
 
 const requestBody = z.object({

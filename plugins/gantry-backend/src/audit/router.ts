@@ -5,9 +5,9 @@ import type {
 import { gantryAuditReadPermission } from '@gantry/plugin-gantry-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { authorize } from '../http/authorize';
-import { parseQuery } from '../http/validate';
-import type { AuditService } from './AuditService';
+import { authorize } from '../kernel/http/authorize';
+import { parseQuery } from '../kernel/http/validate';
+import type { AuditService } from '../kernel/audit/AuditService';
 
 const exportQuery = z.object({
   format: z.enum(['jsonl', 'csv']).default('jsonl'),

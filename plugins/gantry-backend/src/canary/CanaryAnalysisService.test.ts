@@ -3,8 +3,8 @@ import type { Entity } from '@backstage/catalog-model';
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { alignedEvalTime, usePrometheus } from '../__testUtils__/prometheus';
-import { AuditService } from '../audit/AuditService';
-import { AuditStore } from '../audit/AuditStore';
+import { AuditService } from '../kernel/audit/AuditService';
+import { AuditStore } from '../kernel/audit/AuditStore';
 import { PrometheusClient } from '../providers/PrometheusClient';
 import {
   NAMESPACE,

@@ -5,7 +5,7 @@ import {
   type CanaryAnalysis,
   type CanaryJudgeResponse,
 } from '@gantry/plugin-gantry-common';
-import type { AuditService } from '../audit/AuditService';
+import type { AuditService } from '../kernel/audit/AuditService';
 import type { PrometheusClient } from '../providers/PrometheusClient';
 import { parseMetricSet, type CanaryConfig } from './canaryConfig';
 import type { CanaryAnalysisStore } from './CanaryAnalysisStore';

@@ -3,9 +3,9 @@ import { NotFoundError } from '@backstage/errors';
 import { gantryCanaryAnalyzePermission } from '@gantry/plugin-gantry-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import type { EntityAccess } from '../http/EntityAccess';
-import { actorOf } from '../http/principal';
-import { parseBody, parseQuery } from '../http/validate';
+import type { EntityAccess } from '../kernel/http/EntityAccess';
+import { actorOf } from '../kernel/http/principal';
+import { parseBody, parseQuery } from '../kernel/http/validate';
 import type { CanaryAnalysisService } from './CanaryAnalysisService';
 
 const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {

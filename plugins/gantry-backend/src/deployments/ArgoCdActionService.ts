@@ -1,7 +1,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { ANNOTATIONS } from '@gantry/plugin-gantry-common';
-import type { AuditService } from '../audit/AuditService';
+import type { AuditService } from '../kernel/audit/AuditService';
 import type { ArgoCdClient } from '../providers/ArgoCdClient';
 
 export type ArgoCdAction = 'sync' | 'refresh' | 'rollback';

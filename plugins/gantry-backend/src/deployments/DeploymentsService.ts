@@ -5,12 +5,12 @@ import {
   type DeploymentsView,
 } from '@gantry/plugin-gantry-common';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { GantryConfig } from '../config/gantryConfig';
+import type { GantryConfig } from '../kernel/config/gantryConfig';
 import type { DeploymentHistoryService } from '../history/DeploymentHistoryService';
 import type { ArgoCdClient } from '../providers/ArgoCdClient';
 import type { RolloutsClient } from '../providers/RolloutsClient';
-import { entitySelector } from '../rollouts/RolloutActionService';
-import { rolloutView } from '../rollouts/rolloutView';
+import { entitySelector } from '../kernel/entitySelector';
+import { rolloutView } from './rolloutView';
 import { applicationView } from './applicationView';
 
 const selectorString = (labels: Record<string, string>) =>

@@ -6,9 +6,9 @@ import {
   gantryArgoCdSyncPermission,
 } from '@gantry/plugin-gantry-common';
 import { z } from 'zod';
-import type { EntityAccess } from '../http/EntityAccess';
-import { actorOf } from '../http/principal';
-import { parseBody } from '../http/validate';
+import type { EntityAccess } from '../kernel/http/EntityAccess';
+import { actorOf } from '../kernel/http/principal';
+import { parseBody } from '../kernel/http/validate';
 import type { ArgoCdAction, ArgoCdActionService } from './ArgoCdActionService';
 import type { DeploymentsService } from './DeploymentsService';
 

@@ -7,7 +7,7 @@ import {
   type DeploymentsView,
 } from '@gantry/plugin-gantry-common';
 import type { Knex } from 'knex';
-import type { Notifier } from '../approvals/Notifier';
+import type { Notifier } from '../kernel/notifier';
 import type { DeploymentsService } from '../deployments/DeploymentsService';
 
 type Drift = {

@@ -9,7 +9,7 @@ import { setupServer } from 'msw/node';
 import { readFixture } from '../__testUtils__/fixtures';
 import { checkoutEntity } from '../__testUtils__/entities';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { readGantryConfig } from '../config/gantryConfig';
+import { readGantryConfig } from '../kernel/config/gantryConfig';
 import { DeploymentsService } from '../deployments/DeploymentsService';
 import { ArgoCdClient } from '../providers/ArgoCdClient';
 import { RolloutsClient } from '../providers/RolloutsClient';

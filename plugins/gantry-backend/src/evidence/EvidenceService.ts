@@ -5,7 +5,7 @@ import type {
   EvidenceRecord,
   ReleaseRecord,
 } from '@gantry/plugin-gantry-common';
-import type { AuditService } from '../audit/AuditService';
+import type { AuditService } from '../kernel/audit/AuditService';
 import type { EvidenceStore } from './EvidenceStore';
 import { parseEvidence } from './parsers';
 

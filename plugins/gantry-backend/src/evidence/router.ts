@@ -7,10 +7,10 @@ import {
   type EvidenceFormat,
 } from '@gantry/plugin-gantry-common';
 import { z } from 'zod';
-import type { EntityAccess } from '../http/EntityAccess';
-import { actorOf } from '../http/principal';
-import { parseQuery } from '../http/validate';
-import { versionParam } from '../http/versionParam';
+import type { EntityAccess } from '../kernel/http/EntityAccess';
+import { actorOf } from '../kernel/http/principal';
+import { parseQuery } from '../kernel/http/validate';
+import { versionParam } from '../kernel/http/versionParam';
 import { MAX_EVIDENCE_BYTES, type EvidenceService } from './EvidenceService';
 
 const uploadQuery = z.object({

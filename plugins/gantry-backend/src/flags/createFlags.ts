@@ -1,21 +1,8 @@
-import type {
-  AuthService,
-  DiscoveryService,
-  HttpAuthService,
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { Config } from '@backstage/config';
 import express from 'express';
 import Router from 'express-promise-router';
-import type { Knex } from 'knex';
-import type { ApproverDirectory } from '../approvals/approvers';
-import type { AuditService } from '../audit/AuditService';
-import type { EntityAccess } from '../http/EntityAccess';
+import type { ApproverDirectory } from '../kernel/approvers';
+import type { GantryContext } from '../kernel/context';
 import type { SloService } from '../slo/SloService';
-import { readGantryConfig } from '../config/gantryConfig';
-import { PrometheusClient } from '../providers/PrometheusClient';
 import { readFlagsConfig } from './flagsConfig';
 import { createEventsRouter } from './http/eventsRouter';
 import { createOfrepRouter } from './http/ofrepRouter';
@@ -25,7 +12,7 @@ import { ClientKeyService } from './service/ClientKeyService';
 import { ExperimentService } from './service/ExperimentService';
 import { FlagApprovalService } from './service/FlagApprovalService';
 import { FlagChangeApplier } from './service/FlagChangeApplier';
-import { FlagService, type FlagApprovalConfig } from './service/FlagService';
+import { FlagService } from './service/FlagService';
 import { FlagSetRegistry } from './service/FlagSetRegistry';
 import { FlagUsageService } from './service/FlagUsageService';
 import { RampGuard } from './service/RampGuard';
@@ -50,28 +37,27 @@ const MANAGEMENT_PATHS = [
  * allow: 'unauthenticated' })`.
  */
 export { EVENTS_PATH } from './http/eventsRouter';
+import { EVENTS_PATH } from './http/eventsRouter';
 
 /**
  * Wires the flags domain: stores, services and both routers. `registry` must be started
  * and stopped with the plugin (it polls for changes made by other replicas).
  */
-export function createFlags(deps: {
-  db: Knex;
-  config: Config;
-  logger: LoggerService;
-  discovery: DiscoveryService;
-  httpAuth: HttpAuthService;
-  access: EntityAccess;
-  audit: AuditService;
-  approvers: ApproverDirectory;
-  environments: string[];
-  approvals: FlagApprovalConfig;
-  /** The ramp guard reads linked SLOs of entities from the catalog with the plugin's credentials. */
-  slos: SloService;
-  catalog: CatalogService;
-  auth: AuthService;
-}) {
-  const config = readFlagsConfig(deps.config);
+export async function createFlags(
+  ctx: GantryContext,
+  domains: {
+    approvers: ApproverDirectory;
+    /** The ramp guard reads linked SLOs of entities from the catalog with the plugin's credentials. */
+    slos: SloService;
+  },
+) {
+  const deps = {
+    ...ctx,
+    ...domains,
+    environments: ctx.config.environments,
+    approvals: ctx.compliance.approvals,
+  };
+  const config = readFlagsConfig(ctx.rootConfig);
   const store = new FlagStore(deps.db);
   const registry = new FlagSetRegistry(store, deps.logger, {
     pollMs: config.pollIntervalMs,
@@ -116,8 +102,9 @@ export function createFlags(deps: {
     slos: new SloServiceStatusSource(deps),
     logger: deps.logger,
   });
-  /** Each runs on one replica per tick (the scheduler holds a lock in the database). */
-  const scheduleTasks = async (scheduler: SchedulerService) => {
+  // Each runs on one replica per tick (the scheduler holds a lock in the database).
+  {
+    const scheduler = ctx.scheduler;
     await scheduler.scheduleTask({
       id: 'gantry-flag-ramp-guard',
       frequency: { minutes: 1 },
@@ -141,8 +128,9 @@ export function createFlags(deps: {
           );
       },
     });
-  };
-  const prometheus = readGantryConfig(deps.config).prometheus;
+  }
+  registry.start();
+  ctx.lifecycle.addShutdownHook(() => registry.stop());
   const router = Router();
   router.use(
     createEventsRouter({
@@ -170,7 +158,7 @@ export function createFlags(deps: {
       cleanup: new CleanupReportService(store, config.stale),
       usage: new FlagUsageService({
         flags,
-        prometheus: prometheus ? new PrometheusClient(prometheus) : undefined,
+        prometheus: ctx.providers.prometheus,
       }),
       experiments,
       linkedSlos: new LinkedSloCheck(deps.slos),
@@ -178,11 +166,12 @@ export function createFlags(deps: {
   );
   return {
     router,
+    /** Applications authenticate to these with flag client keys, checked by the flags routers. */
+    publicPaths: ['/ofrep', '/flagd', EVENTS_PATH],
     registry,
     flags,
     approvals,
     keys,
     experiments,
-    scheduleTasks,
   };
 }

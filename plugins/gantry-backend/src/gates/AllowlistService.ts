@@ -1,5 +1,5 @@
 import { InputError, NotFoundError } from '@backstage/errors';
-import type { AuditService } from '../audit/AuditService';
+import type { AuditService } from '../kernel/audit/AuditService';
 import type { AllowlistEntry, AllowlistStore } from './AllowlistStore';
 
 const MAX_DAYS = 365;

@@ -3,7 +3,7 @@ import type {
   EvidenceRecord,
   EvidenceSummary,
 } from '@gantry/plugin-gantry-common';
-import { readComplianceConfig } from '../config/complianceConfig';
+import { readComplianceConfig } from '../kernel/config/complianceConfig';
 import { ConfigReader } from '@backstage/config';
 import type { EvidenceService } from '../evidence/EvidenceService';
 import type { PromotionService } from '../approvals/PromotionService';

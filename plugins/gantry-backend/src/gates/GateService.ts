@@ -6,7 +6,7 @@ import {
   type GateRuleResult,
   type GateVerdict,
 } from '@gantry/plugin-gantry-common';
-import type { ComplianceConfig, GateRule } from '../config/complianceConfig';
+import type { ComplianceConfig, GateRule } from '../kernel/config/complianceConfig';
 import type { EvidenceService } from '../evidence/EvidenceService';
 import type { PromotionService } from '../approvals/PromotionService';
 import type { AllowlistStore } from './AllowlistStore';

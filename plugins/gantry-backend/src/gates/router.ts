@@ -1,10 +1,10 @@
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { gantryAllowlistManagePermission } from '@gantry/plugin-gantry-common';
-import type { EntityAccess } from '../http/EntityAccess';
-import { actorOf } from '../http/principal';
-import { parseBody } from '../http/validate';
-import { versionParam } from '../http/versionParam';
+import type { EntityAccess } from '../kernel/http/EntityAccess';
+import { actorOf } from '../kernel/http/principal';
+import { parseBody } from '../kernel/http/validate';
+import { versionParam } from '../kernel/http/versionParam';
 import { InputError } from '@backstage/errors';
 import type { GateService } from './GateService';
 import type { AllowlistService } from './AllowlistService';

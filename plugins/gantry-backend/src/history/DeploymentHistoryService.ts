@@ -13,7 +13,7 @@ import {
   type DoraPeriod,
   type DoraView,
 } from '@gantry/plugin-gantry-common';
-import type { GantryConfig } from '../config/gantryConfig';
+import type { GantryConfig } from '../kernel/config/gantryConfig';
 import { computeDora, median, periodWindows, trendBuckets } from './dora';
 import type { DeploymentStore, SyncObservation } from './DeploymentStore';
 import type { DeploymentEvent } from './webhookPayloads';
@@ -45,6 +45,17 @@ export interface IngestResult {
   startedAt: string;
 }
 
+/** What the DORA figures need from incidents: when each was detected and restored. */
+export interface IncidentTimes {
+  between(
+    entityRef: string,
+    from: string,
+    to: string,
+  ): Promise<
+    Array<{ timeToDetectSeconds?: number; timeToRestoreSeconds?: number }>
+  >;
+}
+
 /**
  * Deployment history beyond Argo CD's own limit (it keeps ten by default): fed by the
  * Argo CD and Argo Rollouts notification webhooks and backfilled from Argo CD history
@@ -57,19 +68,16 @@ export class DeploymentHistoryService {
       catalog: CatalogService;
       auth: AuthService;
       config: GantryConfig;
-      /** Incidents feed time to detect and restore; set once the incidents domain exists. */
-      incidents?: {
-        between(
-          entityRef: string,
-          from: string,
-          to: string,
-        ): Promise<
-          Array<{ timeToDetectSeconds?: number; timeToRestoreSeconds?: number }>
-        >;
-      };
+      /** Incidents feed time to detect and restore; see useIncidents. */
+      incidents?: IncidentTimes;
       now?: () => Date;
     },
   ) {}
+
+  /** The incidents domain registers itself here: it is built after history, which it reads. */
+  useIncidents(incidents: IncidentTimes) {
+    this.deps.incidents = incidents;
+  }
 
   private now() {
     return this.deps.now?.() ?? new Date();

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { denyOnlyUser } from '../__testUtils__/permissions';
-import { readGantryConfig } from '../config/gantryConfig';
+import { readGantryConfig } from '../kernel/config/gantryConfig';
 import { gantryPlugin } from '../plugin';
 import { HISTORY } from './__fixtures__/doraHistory';
 import { DeploymentHistoryService } from './DeploymentHistoryService';

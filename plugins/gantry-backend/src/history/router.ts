@@ -5,9 +5,9 @@ import type {
 import { gantryDeploymentIngestPermission } from '@gantry/plugin-gantry-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { authorize } from '../http/authorize';
-import type { EntityAccess } from '../http/EntityAccess';
-import { parseBody, parseQuery } from '../http/validate';
+import { authorize } from '../kernel/http/authorize';
+import type { EntityAccess } from '../kernel/http/EntityAccess';
+import { parseBody, parseQuery } from '../kernel/http/validate';
 import type { DeploymentHistoryService } from './DeploymentHistoryService';
 import { deploymentEvent } from './webhookPayloads';
 

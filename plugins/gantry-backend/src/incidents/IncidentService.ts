@@ -18,8 +18,8 @@ import type {
   IncidentRemedy,
   IncidentTimelineEntry,
 } from '@gantry/plugin-gantry-common';
-import type { Notifier } from '../approvals/Notifier';
-import type { AuditService } from '../audit/AuditService';
+import type { Notifier } from '../kernel/notifier';
+import type { AuditService } from '../kernel/audit/AuditService';
 import type { ArgoCdActionService } from '../deployments/ArgoCdActionService';
 import type { DeploymentsService } from '../deployments/DeploymentsService';
 import type { DeploymentHistoryService } from '../history/DeploymentHistoryService';

@@ -1,18 +1,8 @@
 import type { Entity } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
 import { ANNOTATIONS } from '@gantry/plugin-gantry-common';
+import { requireDuration } from '../kernel/durations';
 
 const DEFAULT_AFTER_MS = 15 * 60_000;
-const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
-
-export function parseDuration(text: string, where: string): number {
-  const m = /^(\d+)(s|m|h)$/.exec(text.trim());
-  if (!m)
-    throw new InputError(
-      `${where} '${text}' is not a duration; write it as 90s, 15m or 1h.`,
-    );
-  return Number(m[1]) * UNITS[m[2]];
-}
 
 export interface EscalationPolicy {
   /** Level 0 is the owner; level n is levels[n - 1]. */
@@ -34,7 +24,7 @@ export function escalationPolicy(entity: Entity): EscalationPolicy {
       .map(s => s.trim())
       .filter(Boolean),
     afterMs: a[ANNOTATIONS.escalationAfter]
-      ? parseDuration(
+      ? requireDuration(
           a[ANNOTATIONS.escalationAfter],
           `Annotation ${ANNOTATIONS.escalationAfter}`,
         )

@@ -11,10 +11,10 @@ import {
 } from '@gantry/plugin-gantry-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { authorize } from '../http/authorize';
-import type { EntityAccess } from '../http/EntityAccess';
-import { actorOf } from '../http/principal';
-import { parseBody } from '../http/validate';
+import { authorize } from '../kernel/http/authorize';
+import type { EntityAccess } from '../kernel/http/EntityAccess';
+import { actorOf } from '../kernel/http/principal';
+import { parseBody } from '../kernel/http/validate';
 import { alertmanagerWebhook } from './alertmanagerPayload';
 import type { IncidentService } from './IncidentService';
 

@@ -1,6 +1,6 @@
 import { ANNOTATIONS } from '@gantry/plugin-gantry-common';
 import type { CapabilityCheck } from '@gantry/plugin-gantry-node';
-import type { GantryConfig } from '../config/gantryConfig';
+import type { GantryConfig } from '../kernel/config/gantryConfig';
 
 /** The app-config each built-in capability needs before it can show anything. */
 export function builtInConfigChecks(config: GantryConfig): CapabilityCheck[] {

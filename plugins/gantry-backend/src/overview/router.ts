@@ -1,7 +1,7 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
 import type { OverviewService } from './OverviewService';
-import { entityRefParams } from '../http/entityRefParams';
+import { entityRefParams } from '../kernel/http/entityRefParams';
 
 export function createOverviewRouter(deps: {
   httpAuth: HttpAuthService;

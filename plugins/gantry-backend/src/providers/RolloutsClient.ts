@@ -6,7 +6,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import type { RolloutObject, RolloutPatch } from '../rollouts/rolloutPatches';
+import type { RolloutObject, RolloutPatch } from './rolloutTypes';
 
 export interface ClusterConfig {
   name: string;

@@ -4,10 +4,10 @@ import type {
   ControlResult,
   ProductionChange,
 } from '@gantry/plugin-gantry-common';
-import type { AuditService } from '../audit/AuditService';
-import type { ApproverDirectory } from '../approvals/approvers';
+import type { AuditService } from '../kernel/audit/AuditService';
+import type { ApproverDirectory } from '../kernel/approvers';
 import type { PromotionStore } from '../approvals/PromotionStore';
-import type { ComplianceConfig } from '../config/complianceConfig';
+import type { ComplianceConfig } from '../kernel/config/complianceConfig';
 import type { EvidenceService } from '../evidence/EvidenceService';
 import type { AllowlistStore } from '../gates/AllowlistStore';
 

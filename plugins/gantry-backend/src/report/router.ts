@@ -1,7 +1,7 @@
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import type { EntityAccess } from '../http/EntityAccess';
-import { parseQuery } from '../http/validate';
+import type { EntityAccess } from '../kernel/http/EntityAccess';
+import { parseQuery } from '../kernel/http/validate';
 import {
   reportToCsv,
   type ComplianceReportService,

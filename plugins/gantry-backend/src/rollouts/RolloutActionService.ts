@@ -5,48 +5,17 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { ANNOTATIONS } from '@gantry/plugin-gantry-common';
-import type { AuditService } from '../audit/AuditService';
+import type { AuditService } from '../kernel/audit/AuditService';
 import type { GateService } from '../gates/GateService';
 import type { DeploymentHistoryService } from '../history/DeploymentHistoryService';
 import type { RolloutsClient } from '../providers/RolloutsClient';
 import {
-  rolloutPatches,
-  type RolloutAction,
+  labelsOf,
+  releaseOf,
   type RolloutObject,
-} from './rolloutPatches';
-
-type Labels = Record<string, string>;
-
-/** The label selector an entity's workloads carry (backstage.io/kubernetes-* annotations). */
-export function entitySelector(entity: Entity): Labels | undefined {
-  const a = entity.metadata.annotations ?? {};
-  const selector = a[ANNOTATIONS.kubernetesLabelSelector];
-  if (selector) {
-    return Object.fromEntries(
-      selector
-        .split(',')
-        .map(pair => pair.split('=').map(s => s.trim()) as [string, string]),
-    );
-  }
-  const id = a[ANNOTATIONS.kubernetesId];
-  return id ? { [ANNOTATIONS.kubernetesId]: id } : undefined;
-}
-
-const labelsOf = (r: any): Labels => ({
-  ...(r.spec?.template?.metadata?.labels ?? {}),
-  ...(r.metadata?.labels ?? {}),
-});
-
-/** The release a Rollout runs: app.kubernetes.io/version, else the first container's image tag. */
-export function releaseOf(r: any): string | undefined {
-  const labels = labelsOf(r);
-  if (labels['app.kubernetes.io/version'])
-    return labels['app.kubernetes.io/version'];
-  const image: string | undefined =
-    r.spec?.template?.spec?.containers?.[0]?.image;
-  const tag = image?.split('@')[0].split('/').pop()?.split(':')[1];
-  return tag;
-}
+} from '../providers/rolloutTypes';
+import { entitySelector } from '../kernel/entitySelector';
+import { rolloutPatches, type RolloutAction } from './rolloutPatches';
 
 /**
  * Promote, promote fully, abort or retry an entity's Rollout, with the patches the Argo

@@ -1,4 +1,5 @@
-import { rolloutPatches, type RolloutObject } from './rolloutPatches';
+import type { RolloutObject } from '../providers/rolloutTypes';
+import { rolloutPatches } from './rolloutPatches';
 
 const canary = (
   status: RolloutObject['status'],

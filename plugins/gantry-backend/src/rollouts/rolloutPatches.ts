@@ -1,26 +1,5 @@
 import { ConflictError } from '@backstage/errors';
-
-/** The parts of an Argo Rollouts `Rollout` the actions read. */
-export interface RolloutObject {
-  metadata: { name: string; namespace?: string; uid?: string };
-  spec?: {
-    paused?: boolean;
-    strategy?: { canary?: { steps?: unknown[] }; blueGreen?: unknown };
-  };
-  status?: {
-    pauseConditions?: Array<{ reason: string; startTime: string }> | null;
-    currentStepIndex?: number;
-    currentPodHash?: string;
-    stableRS?: string;
-    abort?: boolean;
-  };
-}
-
-/** One merge patch, sent to the Rollout itself or to its status subresource. */
-export interface RolloutPatch {
-  subresource: 'main' | 'status';
-  body: Record<string, unknown>;
-}
+import type { RolloutObject, RolloutPatch } from '../providers/rolloutTypes';
 
 export type RolloutAction = 'promote' | 'promote-full' | 'abort' | 'retry';
 

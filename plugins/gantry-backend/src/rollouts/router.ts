@@ -8,10 +8,10 @@ import {
 } from '@gantry/plugin-gantry-common';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { z } from 'zod';
-import type { EntityAccess } from '../http/EntityAccess';
-import { parseQuery } from '../http/validate';
+import type { EntityAccess } from '../kernel/http/EntityAccess';
+import { parseQuery } from '../kernel/http/validate';
 import type { RolloutAttentionService } from './RolloutAttentionService';
-import { actorOf } from '../http/principal';
+import { actorOf } from '../kernel/http/principal';
 import type { RolloutActionService } from './RolloutActionService';
 import type { RolloutAction } from './rolloutPatches';
 

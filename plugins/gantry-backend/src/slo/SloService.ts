@@ -7,7 +7,7 @@ import {
   type SloStatus,
 } from '@gantry/plugin-gantry-common';
 import type { PrometheusClient } from '../providers/PrometheusClient';
-import { formatDuration } from './duration';
+import { formatDuration } from '../kernel/durations';
 import type { SloDefinition } from './model';
 import { renderQuery } from './specChecks';
 import { generateRuleGroups, sliErrorExpr } from './rules';

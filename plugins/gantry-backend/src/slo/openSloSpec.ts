@@ -1,4 +1,4 @@
-import { parseDuration } from './duration';
+import { parseDuration } from '../kernel/durations';
 import type { AlertMeta, SliDefinition, SloDefinition } from './model';
 import {
   checkKnownFields,

@@ -1,4 +1,5 @@
-import { formatDuration, goFloat } from './duration';
+import { formatDuration } from '../kernel/durations';
+import { goFloat } from './goFloat';
 import type { AlertMeta, SloDefinition } from './model';
 import { renderQuery } from './specChecks';
 import { alertWindows, type AlertWindow } from './windows';

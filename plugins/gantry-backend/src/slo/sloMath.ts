@@ -3,7 +3,7 @@ import type {
   SloBudget,
   SloBurnRate,
 } from '@gantry/plugin-gantry-common';
-import { formatDuration } from './duration';
+import { formatDuration } from '../kernel/durations';
 import type { SloDefinition } from './model';
 import { alertWindows } from './windows';
 

@@ -1,5 +1,5 @@
 import type { SloAlertSeverity } from '@gantry/plugin-gantry-common';
-import { formatDuration } from './duration';
+import { formatDuration } from '../kernel/durations';
 
 export interface AlertWindow {
   severity: SloAlertSeverity;

@@ -5,9 +5,9 @@ import type {
   CanaryMetricStatistics,
   CanarySampleSummary,
 } from '@gantry/plugin-gantry-common';
-import { mean, quantileSorted, removeOutliers } from '../stats/descriptive';
-import { mannWhitneySorted } from '../stats/mannWhitney';
-import { sortedCopy } from '../stats/sortedCopy';
+import { mean, quantileSorted, removeOutliers } from '../../kernel/stats/descriptive';
+import { mannWhitneySorted } from '../../kernel/stats/mannWhitney';
+import { sortedCopy } from '../../kernel/stats/sortedCopy';
 import type { JudgeConfig, MetricJudgeConfig } from './config';
 import { formatRatio, formatShift, formatValue } from './format';
 

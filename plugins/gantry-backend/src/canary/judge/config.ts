@@ -3,7 +3,7 @@ import type {
   CanaryEffectSizeMeasure,
   CanaryMetricUnit,
 } from '@gantry/plugin-gantry-common';
-import { DEFAULT_CONFIDENCE_LEVEL } from '../stats/mannWhitney';
+import { DEFAULT_CONFIDENCE_LEVEL } from '../../kernel/stats/mannWhitney';
 
 /** How values of a metric are shown in sentences and the UI. */
 export type MetricUnit = CanaryMetricUnit;

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { ApproverDirectory } from '../../approvals/approvers';
-import { AuditService } from '../../audit/AuditService';
-import { AuditStore } from '../../audit/AuditStore';
+import type { ApproverDirectory } from '../../kernel/approvers';
+import { AuditService } from '../../kernel/audit/AuditService';
+import { AuditStore } from '../../kernel/audit/AuditStore';
 import { FlagApprovalService } from '../service/FlagApprovalService';
 import { FlagChangeApplier } from '../service/FlagChangeApplier';
 import { FlagService, type FlagSetListener } from '../service/FlagService';

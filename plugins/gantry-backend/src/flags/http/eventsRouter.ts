@@ -6,7 +6,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import type { FlagExperimentEvent } from '@gantry/plugin-gantry-common';
-import { parseBody } from '../../http/validate';
+import { parseBody } from '../../kernel/http/validate';
 import type { ClientKeyService } from '../service/ClientKeyService';
 import type { ExperimentService } from '../service/ExperimentService';
 import { secretOf } from './ofrepRouter';

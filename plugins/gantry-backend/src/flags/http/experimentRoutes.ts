@@ -1,8 +1,8 @@
 import { gantryFlagUpdatePermission } from '@gantry/plugin-gantry-common';
 import type { Router } from 'express';
-import type { EntityAccess } from '../../http/EntityAccess';
-import { actorOf } from '../../http/principal';
-import { parseBody } from '../../http/validate';
+import type { EntityAccess } from '../../kernel/http/EntityAccess';
+import { actorOf } from '../../kernel/http/principal';
+import { parseBody } from '../../kernel/http/validate';
 import type { ExperimentService } from '../service/ExperimentService';
 import { experimentConfigBody, keyParam, rolloutWinnerBody } from './schemas';
 

@@ -5,7 +5,7 @@ import Router from 'express-promise-router';
 import type { EvaluationContext } from '@openfeature/core';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryService } from '@backstage/backend-plugin-api';
-import { entityRefParams } from '../../http/entityRefParams';
+import { entityRefParams } from '../../kernel/http/entityRefParams';
 import type { ClientKeyService, KeyCheck } from '../service/ClientKeyService';
 import type { FlagSetRegistry } from '../service/FlagSetRegistry';
 import {

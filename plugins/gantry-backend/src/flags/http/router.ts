@@ -14,9 +14,9 @@ import {
   type FlagWriteResult,
   type StaleEditResponse,
 } from '@gantry/plugin-gantry-common';
-import type { EntityAccess } from '../../http/EntityAccess';
-import { actorOf, userRefOf } from '../../http/principal';
-import { parseBody, parseQuery } from '../../http/validate';
+import type { EntityAccess } from '../../kernel/http/EntityAccess';
+import { actorOf, userRefOf } from '../../kernel/http/principal';
+import { parseBody, parseQuery } from '../../kernel/http/validate';
 import type { CleanupReportService } from '../service/CleanupReportService';
 import type { ClientKeyService } from '../service/ClientKeyService';
 import type { FlagApprovalService } from '../service/FlagApprovalService';

@@ -10,7 +10,7 @@ import type {
   FlagClientKey,
   FlagClientKeyWithSecret,
 } from '@gantry/plugin-gantry-common';
-import type { AuditService } from '../../audit/AuditService';
+import type { AuditService } from '../../kernel/audit/AuditService';
 import type { ClientKeyStore, StoredClientKey } from '../store/ClientKeyStore';
 
 const PREFIX = 'gfk_';

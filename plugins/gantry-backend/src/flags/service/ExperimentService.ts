@@ -9,7 +9,7 @@ import type {
   FlagWriteResult,
 } from '@gantry/plugin-gantry-common';
 import { flagInputOf } from '@gantry/plugin-gantry-common';
-import type { AuditService } from '../../audit/AuditService';
+import type { AuditService } from '../../kernel/audit/AuditService';
 import { evaluateExperiment } from '../domain/experiment/evaluateExperiment';
 import { rolloutOf } from '../domain/rollout';
 import type { ExperimentStore, UnitKey } from '../store/ExperimentStore';

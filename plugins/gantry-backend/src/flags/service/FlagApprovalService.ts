@@ -3,8 +3,8 @@ import type { FlagChangeRequest } from '@gantry/plugin-gantry-common';
 import {
   assertMayDecide,
   type ApproverDirectory,
-} from '../../approvals/approvers';
-import type { AuditService } from '../../audit/AuditService';
+} from '../../kernel/approvers';
+import type { AuditService } from '../../kernel/audit/AuditService';
 import type { FlagChangeStore } from '../store/FlagChangeStore';
 import type { FlagChangeApplier } from './FlagChangeApplier';
 import type { FlagApprovalConfig, FlagSetListener } from './FlagService';

@@ -5,7 +5,7 @@ import type {
   FlagSegment,
   FlagWriteResult,
 } from '@gantry/plugin-gantry-common';
-import type { AuditService } from '../../audit/AuditService';
+import type { AuditService } from '../../kernel/audit/AuditService';
 import { buildFlagSet } from '../domain/flagSet';
 import { checkWithFlagdCore, validateFlagSet } from '../domain/validateFlagSet';
 import {

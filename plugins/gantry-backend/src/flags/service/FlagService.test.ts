@@ -1,7 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import type { FlagInput } from '@gantry/plugin-gantry-common';
-import { AuditService } from '../../audit/AuditService';
+import { AuditService } from '../../kernel/audit/AuditService';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { booleanFlag } from '../__fixtures__/flagSets';
 import { FlagApprovalService } from './FlagApprovalService';

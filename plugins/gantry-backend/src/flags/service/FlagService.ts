@@ -8,7 +8,7 @@ import type {
   FlagUsage,
   FlagWriteResult,
 } from '@gantry/plugin-gantry-common';
-import type { AuditService } from '../../audit/AuditService';
+import type { AuditService } from '../../kernel/audit/AuditService';
 import type { FlagChangeStore } from '../store/FlagChangeStore';
 import type { FlagStore } from '../store/FlagStore';
 import type { FlagChangeApplier } from './FlagChangeApplier';

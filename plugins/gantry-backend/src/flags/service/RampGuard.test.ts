@@ -8,7 +8,7 @@ import {
 } from '@gantry/plugin-gantry-common';
 import { FlagdCore } from '@openfeature/flagd-core';
 import type { Knex } from 'knex';
-import { AuditService } from '../../audit/AuditService';
+import { AuditService } from '../../kernel/audit/AuditService';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { FlagChangeStore } from '../store/FlagChangeStore';
 import { FlagStore } from '../store/FlagStore';

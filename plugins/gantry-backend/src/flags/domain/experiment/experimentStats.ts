@@ -1,4 +1,4 @@
-import { normalQuantile, normalSurvival } from '../../../canary/stats/normal';
+import { normalQuantile, normalSurvival } from '../../../kernel/stats/normal';
 import { chiSquareSurvival } from './chiSquare';
 
 /**

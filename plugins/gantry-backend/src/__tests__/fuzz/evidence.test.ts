@@ -1,0 +1,152 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  EVIDENCE_FORMATS,
+  type EvidenceFormat,
+} from '@gantry/plugin-gantry-common';
+import fc from 'fast-check';
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import request from 'supertest';
+import { createTestDatabases } from '../../__testUtils__/databases';
+import { EvidenceFormatError, parseEvidence } from '../../evidence/parsers';
+import { bodyBytesOf, textMutationOf } from './__testUtils__/arbitraries';
+import { startFuzzBackend, verdictOf } from './__testUtils__/fuzzBackend';
+import { unexpectedThrow } from './__testUtils__/thrown';
+
+jest.setTimeout(180_000);
+const databases = createTestDatabases();
+const fixture = (name: string) =>
+  fs.readFileSync(
+    path.join(__dirname, '..', '..', 'evidence', 'parsers', '__fixtures__', name),
+    'utf8',
+  );
+
+/** Valid documents of each format: the seeds the mutations start from. */
+const SEEDS: Record<EvidenceFormat, string[]> = {
+  trivy: ['trivy-v2.json', 'trivy-clean.json', 'trivy-legacy-array.json'],
+  sarif: ['sarif-codeql.json', 'sarif-gitleaks-finding.json'],
+  cyclonedx: ['cyclonedx-1.2.json', 'cyclonedx-1.5.json'],
+  spdx: ['spdx-2.2.json', 'spdx-2.3.json'],
+  junit: ['junit-testsuite-root.xml', 'junit-nested.xml'],
+  'in-toto': [
+    'slsa-provenance-dsse.json',
+    'slsa-provenance.json',
+    'in-toto-test-result.json',
+  ],
+  'load-test': ['k6-summary.json', 'k6-summary-export.json'],
+  attestation: ['attestation-change-ticket.json', 'attestation-pr-review.json'],
+};
+
+function inputsOf(format: EvidenceFormat): fc.Arbitrary<Buffer> {
+  const texts = SEEDS[format].map(fixture);
+  if (format === 'junit') {
+    return fc
+      .oneof(
+        { weight: 8, arbitrary: fc.oneof(...texts.map(textMutationOf)) },
+        { weight: 1, arbitrary: fc.string() },
+        { weight: 1, arbitrary: fc.constantFrom(...texts) },
+      )
+      .map(t => Buffer.from(t));
+  }
+  return bodyBytesOf(texts.map(t => JSON.parse(t)));
+}
+
+/** Inputs this test found that crashed a parser (500s before the fix); always tried first. */
+const REGRESSIONS: Partial<Record<EvidenceFormat, string[]>> = {
+  cyclonedx: [
+    '{"bomFormat":"CycloneDX","specVersion":"__proto__","version":1}',
+    '{"bomFormat":"CycloneDX","specVersion":{"toString":"x"},"version":1}',
+  ],
+  sarif: [
+    '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x","rules":[{"id":"a","properties":{"valueOf":1}},{"id":"b","properties":{"valueOf":1}}]}},"results":[]}]}',
+    '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x","rules":[{"id":"a","properties":{"security-severity":{"toString":"x","valueOf":1}}}]}},"results":[{"ruleId":"a","message":{"text":"m"}}]}]}',
+  ],
+  junit: ['<?<ver1.0"?>\n<testsuite name="unit"></testsuite>'],
+  'load-test': [
+    '{"metrics":{"http_reqs":{"count":1},"http_req_duration":{"p(95)":null},"http_req_failed":{"value":0}}}',
+  ],
+};
+
+const PARSER_RUNS = 10_000;
+const HTTP_RUNS = 1_000;
+
+describe('evidence parsers', () => {
+  it.each(Object.keys(SEEDS) as EvidenceFormat[])(
+    `throw only EvidenceFormatError with a message (%s, ${PARSER_RUNS} cases)`,
+    async format => {
+      await fc.assert(
+        fc.asyncProperty(inputsOf(format), async bytes => {
+          expect(
+            await unexpectedThrow(
+              () => parseEvidence(format, bytes),
+              EvidenceFormatError,
+            ),
+          ).toBeUndefined();
+        }),
+        {
+          numRuns: PARSER_RUNS,
+          examples: (REGRESSIONS[format] ?? []).map(t => [Buffer.from(t)]),
+        },
+      );
+    },
+  );
+});
+
+// Every upload goes through the same parsers as above; over HTTP fewer cases keep CI fast.
+describe('evidence upload endpoint', () => {
+  let server: Server;
+  let rows: (tables: string[]) => Promise<Record<string, number>>;
+  const TABLES = ['gantry_releases', 'gantry_evidence', 'gantry_audit_log'];
+
+  beforeAll(async () => {
+    ({ server, rows } = await startFuzzBackend(databases));
+  });
+
+  it(`answers ${HTTP_RUNS} fuzzed uploads with 2xx or a 4xx message, never 5xx, and stores nothing it rejects`, async () => {
+    const upload = fc.record({
+      format: fc.oneof(
+        { weight: 9, arbitrary: fc.constantFrom(...EVIDENCE_FORMATS) },
+        {
+          weight: 1,
+          // '', '.' and '..' would address another route, not a format
+          arbitrary: fc
+            .string({ minLength: 1, maxLength: 12 })
+            .filter(f => f !== '.' && f !== '..'),
+        },
+      ),
+      version: fc.oneof(
+        { weight: 9, arbitrary: fc.constantFrom('1.0.0', '2.0.0-rc.1') },
+        { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 40 }) },
+      ),
+      commit: fc.constantFrom('a'.repeat(40), 'b'.repeat(40), 'nope', ''),
+    });
+    const bodies = fc.oneof(
+      ...EVIDENCE_FORMATS.map(f => inputsOf(f as EvidenceFormat)),
+    );
+    const verdicts = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(upload, bodies, async (u, bytes) => {
+        const before = await rows(TABLES);
+        const res = await request(server)
+          .post(
+            `/api/gantry/entities/default/component/checkout/releases/${encodeURIComponent(
+              u.version,
+            )}/evidence/${encodeURIComponent(u.format)}?commit=${u.commit}`,
+          )
+          .set('Authorization', mockCredentials.service.header())
+          .set('Content-Type', 'application/octet-stream')
+          .send(bytes);
+        const verdict = verdictOf(res);
+        verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
+        expect(['accepted', 'rejected']).toContain(verdict);
+        // Rejected input leaves no rows behind.
+        const after = verdict === 'accepted' ? before : await rows(TABLES);
+        expect(after).toEqual(before);
+      }),
+      { numRuns: HTTP_RUNS },
+    );
+    // Valid input was stored, not only rejected.
+    expect(verdicts.get('accepted')).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,15 @@
+import type { GantryContext } from '../kernel/context';
+import { DeploymentHistoryService } from './DeploymentHistoryService';
+import { DeploymentStore } from './DeploymentStore';
+import { createHistoryRouter } from './router';
+
+/** Every deployment kept (from Argo CD / Argo Rollouts notifications) and the DORA figures. */
+export function createHistory(ctx: GantryContext) {
+  const history = new DeploymentHistoryService({
+    store: new DeploymentStore(ctx.db),
+    catalog: ctx.catalog,
+    auth: ctx.auth,
+    config: ctx.config,
+  });
+  return { router: createHistoryRouter({ ...ctx, history }), history };
+}

@@ -1,0 +1,60 @@
+import type {
+  AuthService,
+  DiscoveryService,
+  HttpAuthService,
+  LifecycleService,
+  LoggerService,
+  PermissionsService,
+  SchedulerService,
+  UrlReaderService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { Knex } from 'knex';
+import type { ArgoCdClient } from '../providers/ArgoCdClient';
+import type { PrometheusClient } from '../providers/PrometheusClient';
+import type { RolloutsClient } from '../providers/RolloutsClient';
+import type { AuditService } from './audit/AuditService';
+import type { ComplianceConfig } from './config/complianceConfig';
+import type { GantryConfig } from './config/gantryConfig';
+import type { EntityAccess } from './http/EntityAccess';
+import type { Notifier } from './notifier';
+import type { RunInTransaction } from './transaction';
+
+/** The clients of the systems Gantry reads and drives; built once, shared by every domain. */
+export interface GantryProviders {
+  argocd: ArgoCdClient;
+  rollouts: RolloutsClient;
+  /** Absent when no metrics source (gantry.prometheus) is configured. */
+  prometheus?: PrometheusClient;
+}
+
+/**
+ * Everything a domain's `createX(ctx)` may use, built once by the plugin. Domains build
+ * their Knex stores from `db`; their services get stores, `transaction` and the rest,
+ * never `db` itself.
+ */
+export interface GantryContext {
+  db: Knex;
+  transaction: RunInTransaction;
+  /** `gantry.*` read once and typed; domain sections are read by their domain from `rootConfig`. */
+  config: GantryConfig;
+  compliance: ComplianceConfig;
+  rootConfig: Config;
+  appBaseUrl?: string;
+  logger: LoggerService;
+  auth: AuthService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  userInfo: UserInfoService;
+  catalog: CatalogService;
+  discovery: DiscoveryService;
+  urlReader: UrlReaderService;
+  scheduler: SchedulerService;
+  lifecycle: LifecycleService;
+  access: EntityAccess;
+  audit: AuditService;
+  notifier: Notifier;
+  providers: GantryProviders;
+}
