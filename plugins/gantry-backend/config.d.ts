@@ -3,23 +3,83 @@ export interface Config {
   gantry?: {
     /**
      * Environments in promotion order, first to last. The last one is treated as
-     * production (promotions into it need approval).
+     * production (promotions into it need approval). Default [staging, production].
      */
     environments?: string[];
     /** Label on Argo CD Applications naming their environment. Default gantry.dev/environment */
     environmentLabel?: string;
+    /** Argo CD instances the deployment views read Applications from. Default none. */
     argocd?: {
       /** Per-request timeout in ms. Default 10000. */
       timeoutMs?: number;
-      instances: Array<{
+      /** Default none: without instances nothing shows as deployed. */
+      instances?: Array<{
+        /** Identifies the instance; shown with each Application it serves. */
         name: string;
+        /** Base URL of the Argo CD API server, e.g. https://argocd.example.com */
         url: string;
-        /** @visibility secret */
+        /**
+         * Argo CD API token (sent as a bearer token). Default none.
+         * @visibility secret
+         */
         token?: string;
         /** Marks what this instance serves as demo data in the UI. */
         demo?: boolean;
       }>;
     };
+    /** Release and delivery policy: gate rules, trusted builders, approvals. */
+    compliance?: {
+      /**
+       * Named gate policies (annotation gantry.dev/compliance-policy picks one): policy
+       * name, then environment, then the rules a release must pass to be promoted there.
+       * Adds to or replaces the built-in policies: `default` (every rule into the last
+       * environment, vulnerabilities and tests elsewhere) and `strict` (every rule into
+       * the last environment, every rule but approvals elsewhere).
+       */
+      policies?: {
+        [policy: string]: {
+          [environment: string]: Array<
+            | 'vulnerabilities'
+            | 'tests'
+            | 'sbom'
+            | 'provenance'
+            | 'secret-scan'
+            | 'slo-budget'
+            | 'canary'
+            | 'approvals'
+          >;
+        };
+      };
+      /**
+       * SLSA provenance builder.id values the provenance rule trusts. Default none,
+       * which trusts provenance from any builder.
+       */
+      trustedBuilders?: string[];
+      /**
+       * Vulnerability severities that block a promotion when a fix is available.
+       * Default [CRITICAL, HIGH].
+       */
+      blockingSeverities?: Array<
+        'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN'
+      >;
+      /** Promotion approvals. */
+      approvals?: {
+        /** Environments promotions into which need approval. Default the last environment. */
+        environments?: string[];
+        /** Approvals a promotion needs. Default 1. */
+        requiredApprovals?: number;
+        /**
+         * Per environment, group (or user) entity refs that may approve besides the
+         * entity's owners, e.g. { production: [group:default/sre] }. Default none.
+         */
+        extraApproverGroups?: { [environment: string]: string[] };
+        /** Hours before an undecided promotion request expires. Default 72. */
+        expiresAfterHours?: number;
+        /** Hours an emergency promotion has to be reviewed after the fact. Default 48. */
+        emergencyReviewHours?: number;
+      };
+    };
+    /** Incidents and drift. */
     incidents?: {
       /** How long before an alert a deployment counts as its suspect, e.g. 2h (default). */
       correlationWindow?: string;
@@ -30,17 +90,29 @@ export interface Config {
       /** How often drift is checked. Default 300. */
       driftCheckSeconds?: number;
     };
+    /** Kubernetes clusters Argo Rollouts are read from (and acted on). Default none. */
     kubernetes?: {
       /** Per-request timeout in ms. Default 10000. */
       timeoutMs?: number;
-      clusters: Array<{
+      /** Default none. */
+      clusters?: Array<{
+        /** Cluster name; an Application's destination.name is matched against it. */
         name: string;
+        /**
+         * URL of the cluster's API server; an Application's destination.server is matched
+         * against it first. With one cluster configured, every Application maps to it.
+         */
         url: string;
-        /** @visibility secret */
+        /**
+         * Bearer token of the service account Gantry uses. Default none.
+         * @visibility secret
+         */
         serviceAccountToken?: string;
+        /** Skip TLS certificate verification (local demos only). Default false. */
         skipTLSVerify?: boolean;
       }>;
     };
+    /** Prometheus, read by SLOs and canary analysis. Default none. */
     prometheus?: {
       /** Base URL of the Prometheus HTTP API, e.g. http://prometheus-operated.monitoring:9090 */
       baseUrl: string;

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { readGantryConfig } from '../src/kernel/config/gantryConfig';
 import { DeploymentHistoryService } from '../src/history/DeploymentHistoryService';
-import { DeploymentStore } from '../src/history/DeploymentStore';
+import { KnexDeploymentStore } from '../src/history/KnexDeploymentStore';
 import type { DeploymentEvent } from '../src/history/webhookPayloads';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
@@ -59,7 +59,7 @@ const quantile = (xs: number[], q: number) =>
 async function run(label: string, db: Knex) {
   await db.migrate.latest({ directory: path.join(__dirname, '../migrations') });
   const service = new DeploymentHistoryService({
-    store: new DeploymentStore(db),
+    store: new KnexDeploymentStore(db),
     // The catalog is not what is measured: resolve every entity ref at once.
     catalog: {
       getEntityByRef: async (ref: string) =>

@@ -5,4 +5,8 @@
  */
 export { gantryPlugin as default } from './plugin';
 export { AuditService } from './kernel/audit/AuditService';
-export type { AuditEntry, AuditRecord, VerifyResult } from './kernel/audit/types';
+export type {
+  AuditEntry,
+  AuditRecord,
+  VerifyResult,
+} from './kernel/audit/types';

@@ -8,6 +8,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { gantryPermissions } from '@gantry/plugin-gantry-common';
 import {
   gantryOverviewExtensionPoint,
+  gantryProvidersExtensionPoint,
   type CapabilityCheck,
 } from '@gantry/plugin-gantry-node';
 import express from 'express';
@@ -15,10 +16,12 @@ import Router from 'express-promise-router';
 import { createApprovals } from './approvals/createApprovals';
 import { createAudit } from './audit/createAudit';
 import { createCanary } from './canary/createCanary';
+import { argocdRollbackRemedy } from './deployments/argocdRollbackRemedy';
 import { createDeployments } from './deployments/createDeployments';
 import { createDrift } from './drift/createDrift';
 import { createEvidence } from './evidence/createEvidence';
 import { createFlags } from './flags/createFlags';
+import { flagOffRemedy } from './flags/flagOffRemedy';
 import { createGates } from './gates/createGates';
 import { createHistory } from './history/createHistory';
 import { createIncidents } from './incidents/createIncidents';
@@ -26,7 +29,9 @@ import { createContext } from './kernel/createContext';
 import { migrateLatest } from './kernel/database/migrate';
 import { healthRouter } from './kernel/http/healthRouter';
 import { createOverview } from './overview/createOverview';
+import { ProviderRegistry } from './providers/providerRegistry';
 import { createReport } from './report/createReport';
+import { abortRolloutRemedy } from './rollouts/abortRolloutRemedy';
 import { createRollouts } from './rollouts/createRollouts';
 import { createSlo } from './slo/createSlo';
 
@@ -45,6 +50,13 @@ export const gantryPlugin = createBackendPlugin({
         moduleChecks.push(...checks);
       },
     });
+    // Modules add Argo CD instances, clusters and metrics sources in their init; the
+    // plugin adds app-config's in createContext and builds the clients there.
+    const providerRegistry = new ProviderRegistry();
+    env.registerExtensionPoint(
+      gantryProvidersExtensionPoint,
+      providerRegistry.forModules(),
+    );
 
     env.registerInit({
       deps: {
@@ -73,13 +85,15 @@ export const gantryPlugin = createBackendPlugin({
           );
         }
         deps.permissionsRegistry.addPermissions(gantryPermissions);
-        const ctx = createContext({ ...deps, db });
+        const ctx = createContext({ ...deps, db, providerRegistry });
 
         const audit = createAudit(ctx);
         const evidence = createEvidence(ctx);
         const approvals = createApprovals(ctx, { evidence: evidence.store });
         const history = createHistory(ctx);
-        const deployments = createDeployments(ctx, { history: history.history });
+        const deployments = createDeployments(ctx, {
+          history: history.history,
+        });
         const slo = createSlo(ctx);
         const gates = createGates(ctx, {
           evidence: evidence.evidence,
@@ -98,10 +112,15 @@ export const gantryPlugin = createBackendPlugin({
         });
         const incidents = await createIncidents(ctx, {
           history: history.history,
-          deployments: deployments.deployments,
-          rollouts: rollouts.rollouts,
-          argocdActions: deployments.argocdActions,
-          flags: flags.flags,
+          pipeline: deployments.deployments,
+          remedies: [
+            abortRolloutRemedy(rollouts.rollouts),
+            argocdRollbackRemedy({
+              history: history.history,
+              argocd: deployments.argocdActions,
+            }),
+            flagOffRemedy({ audit: ctx.audit, flags: flags.flags }),
+          ],
         });
         await createDrift(ctx, { deployments: deployments.deployments });
         const report = createReport(ctx, {

@@ -20,7 +20,9 @@ import {
 jest.setTimeout(90_000);
 const databases = createTestDatabases();
 const fixture = (n: string) =>
-  fs.readFileSync(path.join(__dirname, '..', 'evidence/parsers/__fixtures__', n));
+  fs.readFileSync(
+    path.join(__dirname, '..', 'evidence/parsers/__fixtures__', n),
+  );
 const DIGEST =
   'sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945';
 const COMMIT = '0d6a3b2c9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b';

@@ -1,12 +1,12 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { AuditService } from '../kernel/audit/AuditService';
-import { AuditStore } from '../kernel/audit/AuditStore';
-import { EvidenceStore } from '../evidence/EvidenceStore';
+import { KnexAuditStore } from '../kernel/audit/KnexAuditStore';
+import { KnexEvidenceStore } from '../evidence/KnexEvidenceStore';
 import { createTestDatabases } from '../__testUtils__/databases';
 import type { ApproverDirectory } from '../kernel/approvers';
 import { PromotionService } from './PromotionService';
-import { PromotionStore } from './PromotionStore';
+import { KnexPromotionStore } from './KnexPromotionStore';
 
 jest.setTimeout(60_000);
 const databases = createTestDatabases();
@@ -25,7 +25,7 @@ describe.each(databases.eachSupportedId())(
       });
       let now = Date.parse('2026-11-02T09:00:00Z');
       const clock = () => new Date(now);
-      const evidence = new EvidenceStore(knex);
+      const evidence = new KnexEvidenceStore(knex);
       await knex.transaction(tx =>
         evidence.insertRelease(tx, {
           entityRef: 'component:default/checkout',
@@ -40,9 +40,9 @@ describe.each(databases.eachSupportedId())(
         userExists: async () => true,
       } as unknown as ApproverDirectory;
       const service = new PromotionService({
-        store: new PromotionStore(knex),
+        store: new KnexPromotionStore(knex),
         evidence,
-        audit: new AuditService(new AuditStore(knex), clock),
+        audit: new AuditService(new KnexAuditStore(knex), clock),
         approvers,
         notifier: { notify: jest.fn().mockResolvedValue(undefined) },
         config: {

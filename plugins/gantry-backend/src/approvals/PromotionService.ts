@@ -4,10 +4,14 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { PromotionRequest } from '@gantry/plugin-gantry-common';
 import type { AuditService } from '../kernel/audit/AuditService';
 import type { ComplianceConfig } from '../kernel/config/complianceConfig';
-import type { EvidenceStore } from '../evidence/EvidenceStore';
 import { assertMayDecide, type ApproverDirectory } from '../kernel/approvers';
 import type { Notifier } from '../kernel/notifier';
 import type { PromotionStore } from './PromotionStore';
+
+/** Whether a release has been recorded (its evidence uploaded); evidence provides it. */
+export interface ReleaseLookup {
+  getRelease(entityRef: string, version: string): Promise<unknown>;
+}
 
 const HOUR = 3_600_000;
 
@@ -21,7 +25,7 @@ export class PromotionService {
   constructor(
     private readonly deps: {
       store: PromotionStore;
-      evidence: EvidenceStore;
+      evidence: ReleaseLookup;
       audit: AuditService;
       approvers: ApproverDirectory;
       notifier: Notifier;
@@ -114,7 +118,7 @@ export class PromotionService {
       ).toISOString(),
       decisions: [],
     };
-    await this.deps.store.db.transaction(async tx => {
+    await this.deps.store.transaction(async tx => {
       await this.deps.store.insert(tx, request);
       await this.deps.audit.record(
         {
@@ -187,7 +191,7 @@ export class PromotionService {
         'A rejection needs a comment that tells the requester what to change.',
       );
     }
-    return this.deps.store.db.transaction(async tx => {
+    return this.deps.store.transaction(async tx => {
       const stored = await this.deps.store.get(input.id, tx);
       if (!stored) throw new NotFoundError(`No promotion request ${input.id}.`);
       const p = this.effective(stored);
@@ -254,7 +258,7 @@ export class PromotionService {
         'A review needs a comment: what was checked and whether the change stays.',
       );
     }
-    return this.deps.store.db.transaction(async tx => {
+    return this.deps.store.transaction(async tx => {
       const p = await this.deps.store.get(input.id, tx);
       if (!p) throw new NotFoundError(`No promotion request ${input.id}.`);
       if (!p.emergency || p.reviewStatus !== 'pending') {

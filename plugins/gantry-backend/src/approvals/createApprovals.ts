@@ -1,16 +1,15 @@
-import type { EvidenceStore } from '../evidence/EvidenceStore';
 import { ApproverDirectory } from '../kernel/approvers';
 import type { GantryContext } from '../kernel/context';
-import { PromotionService } from './PromotionService';
-import { PromotionStore } from './PromotionStore';
+import { PromotionService, type ReleaseLookup } from './PromotionService';
+import { KnexPromotionStore } from './KnexPromotionStore';
 import { createPromotionsRouter } from './router';
 
 /** Promotion requests and their four-eyes decisions. */
 export function createApprovals(
   ctx: GantryContext,
-  deps: { evidence: EvidenceStore },
+  deps: { evidence: ReleaseLookup },
 ) {
-  const store = new PromotionStore(ctx.db);
+  const store = new KnexPromotionStore(ctx.db);
   const approvers = new ApproverDirectory(ctx.catalog, ctx.auth);
   const promotions = new PromotionService({
     store,

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { alignedEvalTime, usePrometheus } from '../__testUtils__/prometheus';
 import { AuditService } from '../kernel/audit/AuditService';
-import { AuditStore } from '../kernel/audit/AuditStore';
+import { KnexAuditStore } from '../kernel/audit/KnexAuditStore';
 import { PrometheusClient } from '../providers/PrometheusClient';
 import {
   NAMESPACE,
@@ -13,7 +13,7 @@ import {
   type Scenario,
 } from './__testUtils__/canaryScenarios';
 import { CanaryAnalysisService } from './CanaryAnalysisService';
-import { CanaryAnalysisStore } from './CanaryAnalysisStore';
+import { KnexCanaryAnalysisStore } from './KnexCanaryAnalysisStore';
 import { readCanaryConfig } from './canaryConfig';
 import { ConfigReader } from '@backstage/config';
 
@@ -68,8 +68,8 @@ describe('canary analysis against the real Prometheus', () => {
     let service: CanaryAnalysisService;
     const make = (client?: PrometheusClient, config: object = {}) =>
       new CanaryAnalysisService({
-        store: new CanaryAnalysisStore(knex),
-        audit: new AuditService(new AuditStore(knex)),
+        store: new KnexCanaryAnalysisStore(knex),
+        audit: new AuditService(new KnexAuditStore(knex)),
         prometheus: client,
         config: readCanaryConfig(
           new ConfigReader({ gantry: { canary: config } }),

@@ -6,7 +6,7 @@ import {
   type CanaryJudgeResponse,
 } from '@gantry/plugin-gantry-common';
 import type { AuditService } from '../kernel/audit/AuditService';
-import type { PrometheusClient } from '../providers/PrometheusClient';
+import type { MetricsSource } from '@gantry/plugin-gantry-node';
 import { parseMetricSet, type CanaryConfig } from './canaryConfig';
 import type { CanaryAnalysisStore } from './CanaryAnalysisStore';
 import type { MetricInput } from './judge/classifyMetric';
@@ -25,7 +25,7 @@ class Replayed extends Error {
   }
 }
 
-export interface AnalysisRequest {
+interface AnalysisRequest {
   entity: Entity;
   entityRef: string;
   rollout: { namespace: string; name: string };
@@ -42,11 +42,7 @@ export interface AnalysisRequest {
 }
 
 /** Label matchers of one side, as the scaffolded overlays label pods. */
-export const sideSelector = (
-  namespace: string,
-  service: string,
-  hash: string,
-) =>
+const sideSelector = (namespace: string, service: string, hash: string) =>
   `namespace="${namespace}",service="${service}",rollouts_pod_template_hash="${hash}"`;
 
 /**
@@ -61,7 +57,7 @@ export class CanaryAnalysisService {
       store: CanaryAnalysisStore;
       audit: AuditService;
       /** Undefined when gantry.prometheus is not configured. */
-      prometheus?: PrometheusClient;
+      prometheus?: MetricsSource;
       config: CanaryConfig;
       now?: () => Date;
     },

@@ -1,7 +1,5 @@
 import type { CanaryAnalysis } from '@gantry/plugin-gantry-common';
-import type { Knex } from 'knex';
-
-const TABLE = 'gantry_canary_analyses';
+import type { RunInTransaction, Transaction } from '../kernel/transaction';
 
 /** What makes an analysis the same one: the entity, the rollout, its canary revision and step. */
 export interface AnalysisKey {
@@ -12,112 +10,23 @@ export interface AnalysisKey {
   step: number;
 }
 
-type StoredResult = Pick<CanaryAnalysis, 'thresholds' | 'groups' | 'metrics'>;
+/** Canary analyses as the canary analysis service needs them. */
+export interface CanaryAnalysisStore {
+  transaction: RunInTransaction;
 
-function toRow(a: CanaryAnalysis) {
-  const result: StoredResult = {
-    thresholds: a.thresholds,
-    groups: a.groups,
-    metrics: a.metrics,
-  };
-  return {
-    id: a.id,
-    entity_ref: a.entityRef,
-    rollout_namespace: a.rollout.namespace,
-    rollout_name: a.rollout.name,
-    canary_hash: a.canaryHash,
-    baseline_hash: a.baselineHash,
-    step: a.step,
-    verdict: a.verdict,
-    score: a.score,
-    reason: a.reason,
-    window_start: a.window.start,
-    window_end: a.window.end,
-    step_seconds: a.window.stepSeconds,
-    result: JSON.stringify(result),
-    requested_by: a.requestedBy,
-    created_at: a.createdAt,
-  };
-}
-
-function fromRow(r: any): CanaryAnalysis {
-  const result = JSON.parse(r.result) as StoredResult;
-  return {
-    id: r.id,
-    entityRef: r.entity_ref,
-    rollout: { namespace: r.rollout_namespace, name: r.rollout_name },
-    step: Number(r.step),
-    baselineHash: r.baseline_hash,
-    canaryHash: r.canary_hash,
-    window: {
-      start: r.window_start,
-      end: r.window_end,
-      stepSeconds: Number(r.step_seconds),
-    },
-    verdict: r.verdict,
-    score: Number(r.score),
-    reason: r.reason,
-    ...result,
-    requestedBy: r.requested_by,
-    createdAt: r.created_at,
-  };
-}
-
-export class CanaryAnalysisStore {
-  constructor(private readonly db: Knex) {}
-
-  transaction<T>(fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
-  }
-
-  async findByKey(
+  /** The analysis stored under `key`, read inside `tx` when given. */
+  findByKey(
     key: AnalysisKey,
-    tx?: Knex.Transaction,
-  ): Promise<CanaryAnalysis | undefined> {
-    const row = await (tx ?? this.db)(TABLE)
-      .where({
-        entity_ref: key.entityRef,
-        rollout_namespace: key.rolloutNamespace,
-        rollout_name: key.rolloutName,
-        canary_hash: key.canaryHash,
-        step: key.step,
-      })
-      .first();
-    return row ? fromRow(row) : undefined;
-  }
+    tx?: Transaction,
+  ): Promise<CanaryAnalysis | undefined>;
 
-  async insert(tx: Knex.Transaction, a: CanaryAnalysis): Promise<void> {
-    await tx(TABLE).insert(toRow(a));
-  }
+  insert(tx: Transaction, a: CanaryAnalysis): Promise<void>;
 
   /** Replaces the analysis stored under `id` (an earlier Error) with a new one. */
-  async replace(
-    tx: Knex.Transaction,
-    id: string,
-    a: CanaryAnalysis,
-  ): Promise<void> {
-    await tx(TABLE).where({ id }).delete();
-    await tx(TABLE).insert(toRow(a));
-  }
+  replace(tx: Transaction, id: string, a: CanaryAnalysis): Promise<void>;
 
-  async list(entityRef: string, limit: number): Promise<CanaryAnalysis[]> {
-    const rows = await this.db(TABLE)
-      .where({ entity_ref: entityRef })
-      .orderBy([
-        { column: 'created_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(limit);
-    return rows.map(fromRow);
-  }
+  /** Newest first. */
+  list(entityRef: string, limit: number): Promise<CanaryAnalysis[]>;
 
-  async get(
-    entityRef: string,
-    id: string,
-  ): Promise<CanaryAnalysis | undefined> {
-    const row = await this.db(TABLE)
-      .where({ entity_ref: entityRef, id })
-      .first();
-    return row ? fromRow(row) : undefined;
-  }
+  get(entityRef: string, id: string): Promise<CanaryAnalysis | undefined>;
 }

@@ -1,13 +1,13 @@
 import type { GantryContext } from '../kernel/context';
 import { CanaryAnalysisService } from './CanaryAnalysisService';
-import { CanaryAnalysisStore } from './CanaryAnalysisStore';
+import { KnexCanaryAnalysisStore } from './KnexCanaryAnalysisStore';
 import { readCanaryConfig } from './canaryConfig';
 import { createCanaryRouter } from './router';
 
 /** Canary analysis judged from the metrics source (Mann-Whitney, Kayenta-style scores). */
 export function createCanary(ctx: GantryContext) {
   const canary = new CanaryAnalysisService({
-    store: new CanaryAnalysisStore(ctx.db),
+    store: new KnexCanaryAnalysisStore(ctx.db),
     audit: ctx.audit,
     prometheus: ctx.providers.prometheus,
     config: readCanaryConfig(ctx.rootConfig),

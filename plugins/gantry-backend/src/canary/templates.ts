@@ -1,5 +1,12 @@
 import { z } from 'zod';
+import {
+  HTTP_ERROR_RATE_QUERY,
+  HTTP_P99_LATENCY_QUERY,
+  SELECTOR_PLACEHOLDER,
+} from '../kernel/metricQueries';
 import { metricConfig, type MetricJudgeConfig } from './judge/config';
+
+export { SELECTOR_PLACEHOLDER, renderQuery } from '../kernel/metricQueries';
 
 /**
  * A metric template: PromQL in which `${selector}` stands for the label matchers of one
@@ -10,8 +17,6 @@ export interface MetricTemplate {
   config: MetricJudgeConfig;
   query: string;
 }
-
-export const SELECTOR_PLACEHOLDER = '${selector}';
 
 /**
  * The built-in set (annotation `gantry.dev/canary-analysis: default`): the same
@@ -29,8 +34,7 @@ export const DEFAULT_TEMPLATES: MetricTemplate[] = [
       nanStrategy: 'replace',
       guard: { kind: 'max', value: 0.01 },
     }),
-    query:
-      'sum(rate(http_requests_total{${selector},code=~"5.."}[1m])) / sum(rate(http_requests_total{${selector}}[1m]))',
+    query: HTTP_ERROR_RATE_QUERY,
   },
   {
     config: metricConfig({
@@ -40,8 +44,7 @@ export const DEFAULT_TEMPLATES: MetricTemplate[] = [
       direction: 'increase',
       guard: { kind: 'max', value: 0.5 },
     }),
-    query:
-      'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${selector}}[1m])))',
+    query: HTTP_P99_LATENCY_QUERY,
   },
   {
     config: metricConfig({
@@ -122,7 +125,3 @@ export function toMetricTemplate(t: MetricTemplateInput): MetricTemplate {
     }),
   };
 }
-
-/** Fills a template for one side. */
-export const renderQuery = (query: string, selector: string) =>
-  query.split(SELECTOR_PLACEHOLDER).join(selector);

@@ -6,7 +6,6 @@ import {
 } from '@gantry/plugin-gantry-common';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { GantryConfig } from '../kernel/config/gantryConfig';
-import type { DeploymentHistoryService } from '../history/DeploymentHistoryService';
 import type { ArgoCdClient } from '../providers/ArgoCdClient';
 import type { RolloutsClient } from '../providers/RolloutsClient';
 import { entitySelector } from '../kernel/entitySelector';
@@ -24,6 +23,17 @@ const selectorString = (labels: Record<string, string>) =>
  * destination namespace and their AnalysisRuns. A source that fails is reported in
  * `errors` and the rest is still shown.
  */
+/** Where Argo CD's own history of an application is kept beyond its limit (history provides it). */
+export interface ArgoCdHistorySink {
+  backfill(input: {
+    entityRef: string;
+    environment: string;
+    instance: string;
+    app: any;
+    commitTime?: string;
+  }): Promise<unknown>;
+}
+
 export class DeploymentsService {
   constructor(
     private readonly deps: {
@@ -31,7 +41,7 @@ export class DeploymentsService {
       rollouts: RolloutsClient;
       config: GantryConfig;
       /** Keeps what Argo CD shows beyond its own history limit. */
-      history?: DeploymentHistoryService;
+      history?: ArgoCdHistorySink;
       logger?: LoggerService;
     },
   ) {}

@@ -1,13 +1,15 @@
-import type { DeploymentHistoryService } from '../history/DeploymentHistoryService';
 import type { GantryContext } from '../kernel/context';
 import { ArgoCdActionService } from './ArgoCdActionService';
-import { DeploymentsService } from './DeploymentsService';
+import {
+  DeploymentsService,
+  type ArgoCdHistorySink,
+} from './DeploymentsService';
 import { createDeploymentsRouter } from './router';
 
 /** The pipeline per entity (Argo CD applications with their Rollouts) and the Argo CD actions. */
 export function createDeployments(
   ctx: GantryContext,
-  deps: { history: DeploymentHistoryService },
+  deps: { history: ArgoCdHistorySink },
 ) {
   const deployments = new DeploymentsService({
     argocd: ctx.providers.argocd,

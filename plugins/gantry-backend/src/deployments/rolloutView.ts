@@ -33,7 +33,7 @@ function canaryWeight(
   return reached.length ? reached[reached.length - 1].weight : 0;
 }
 
-export function analysisRunView(run: any): AnalysisRunView {
+function analysisRunView(run: any): AnalysisRunView {
   const specMetrics = new Map<string, any>(
     (run.spec?.metrics ?? []).map((m: any) => [m.name, m]),
   );

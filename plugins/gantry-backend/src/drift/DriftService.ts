@@ -6,9 +6,9 @@ import {
   ANNOTATIONS,
   type DeploymentsView,
 } from '@gantry/plugin-gantry-common';
-import type { Knex } from 'knex';
 import type { Notifier } from '../kernel/notifier';
-import type { DeploymentsService } from '../deployments/DeploymentsService';
+import type { PipelineReader } from '../kernel/ports';
+import type { DriftStore } from './DriftStore';
 
 type Drift = {
   subject: string;
@@ -18,7 +18,7 @@ type Drift = {
 };
 
 /** What drifts in one pipeline, with what differs and what to do about it. */
-export function driftsOf(view: DeploymentsView): Drift[] {
+function driftsOf(view: DeploymentsView): Drift[] {
   const drifts: Drift[] = [];
   for (const app of view.applications) {
     if (app.syncStatus === 'OutOfSync') {
@@ -56,10 +56,10 @@ export function driftsOf(view: DeploymentsView): Drift[] {
 export class DriftService {
   constructor(
     private readonly deps: {
-      db: Knex;
+      store: DriftStore;
       catalog: CatalogService;
       auth: AuthService;
-      deployments: DeploymentsService;
+      deployments: PipelineReader;
       notifier: Notifier;
       logger: LoggerService;
       thresholdMs: number;
@@ -92,50 +92,29 @@ export class DriftService {
   }
 
   async checkEntity(entity: Entity): Promise<number> {
-    const { db } = this.deps;
+    const { store } = this.deps;
     const now = (this.deps.now?.() ?? new Date()).toISOString();
     const entityRef = stringifyEntityRef(entity);
     const view = await this.deps.deployments.forEntity(entity, entityRef);
     // A source that could not be read says nothing about drift: keep what is known.
     if (view.errors.length) return 0;
     const drifts = driftsOf(view);
-    const known: Array<{
-      subject: string;
-      kind: string;
-      since: string;
-      notified_at: string | null;
-    }> = await db('gantry_drift').where({ entity_ref: entityRef });
+    const known = await store.forEntity(entityRef);
     const key = (d: { subject: string; kind: string }) =>
       `${d.kind} ${d.subject}`;
     const current = new Set(drifts.map(key));
     const gone = known.filter(k => !current.has(key(k)));
     for (const g of gone)
-      await db('gantry_drift')
-        .where({ entity_ref: entityRef, subject: g.subject, kind: g.kind })
-        .delete();
+      await store.remove({ entityRef, subject: g.subject, kind: g.kind });
     let notified = 0;
     for (const d of drifts) {
-      await db('gantry_drift')
-        .insert({
-          entity_ref: entityRef,
-          subject: d.subject,
-          kind: d.kind,
-          since: now,
-        })
-        .onConflict(['entity_ref', 'subject', 'kind'])
-        .ignore();
-      const row = await db('gantry_drift')
-        .where({ entity_ref: entityRef, subject: d.subject, kind: d.kind })
-        .first();
-      if (row.notified_at) continue;
+      const drift = { entityRef, subject: d.subject, kind: d.kind };
+      const row = await store.track(drift, now);
+      if (row.notifiedAt) continue;
       if (Date.parse(now) - Date.parse(row.since) < this.deps.thresholdMs)
         continue;
       // claim the notice first, so a second replica's tick does not send it again
-      const claimed = await db('gantry_drift')
-        .where({ entity_ref: entityRef, subject: d.subject, kind: d.kind })
-        .whereNull('notified_at')
-        .update({ notified_at: now });
-      if (!claimed) continue;
+      if (!(await store.claimNotice(drift, now))) continue;
       const owner = entity.spec?.owner;
       if (typeof owner !== 'string') continue;
       await this.deps.notifier.notify({

@@ -1,16 +1,17 @@
-import type { DeploymentsService } from '../deployments/DeploymentsService';
 import type { GantryContext } from '../kernel/context';
+import type { PipelineReader } from '../kernel/ports';
 import { readDriftConfig } from './driftConfig';
 import { DriftService } from './DriftService';
+import { KnexDriftStore } from './KnexDriftStore';
 
 /** Tells owners about applications that stay OutOfSync or Rollouts that stay Degraded. */
 export async function createDrift(
   ctx: GantryContext,
-  deps: { deployments: DeploymentsService },
+  deps: { deployments: PipelineReader },
 ) {
   const config = readDriftConfig(ctx.rootConfig);
   const drift = new DriftService({
-    db: ctx.db,
+    store: new KnexDriftStore(ctx.db),
     catalog: ctx.catalog,
     auth: ctx.auth,
     deployments: deps.deployments,

@@ -14,6 +14,7 @@ import { DeploymentsService } from '../deployments/DeploymentsService';
 import { ArgoCdClient } from '../providers/ArgoCdClient';
 import { RolloutsClient } from '../providers/RolloutsClient';
 import { DriftService } from './DriftService';
+import { KnexDriftStore } from './KnexDriftStore';
 
 jest.setTimeout(60_000);
 const databases = createTestDatabases();
@@ -80,7 +81,7 @@ describe.each(databases.eachSupportedId())('drift notices on %s', id => {
       description: string;
     }> = [];
     const drift = new DriftService({
-      db,
+      store: new KnexDriftStore(db),
       catalog: catalogServiceMock({ entities: [entity] }),
       auth: mockServices.auth(),
       deployments: new DeploymentsService({

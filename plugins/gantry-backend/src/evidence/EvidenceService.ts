@@ -11,7 +11,7 @@ import { parseEvidence } from './parsers';
 
 export const MAX_EVIDENCE_BYTES = 5 * 1024 * 1024;
 
-export interface UploadInput {
+interface UploadInput {
   entityRef: string;
   version: string;
   commit?: string;
@@ -49,7 +49,7 @@ export class EvidenceService {
     const summary = await parseEvidence(input.format, input.content);
     const sha256 = createHash('sha256').update(input.content).digest('hex');
 
-    return this.store.db.transaction(async tx => {
+    return this.store.transaction(async tx => {
       const release = await this.store.getRelease(
         input.entityRef,
         input.version,

@@ -1,176 +1,52 @@
-import type { Knex } from 'knex';
 import type {
-  EvidenceFormat,
   EvidenceRecord,
-  EvidenceSummary,
   ReleaseRecord,
 } from '@gantry/plugin-gantry-common';
+import type { RunInTransaction, Transaction } from '../kernel/transaction';
 
-type ReleaseRow = {
-  entity_ref: string;
-  version: string;
-  commit_sha: string;
-  image_digest: string | null;
-  created_at: string;
-};
-type EvidenceRow = {
-  id: string;
-  entity_ref: string;
-  version: string;
-  format: string;
-  sha256: string;
-  size_bytes: number;
-  summary: string;
-  uploaded_by: string;
-  uploaded_at: string;
-};
-const EVIDENCE_COLUMNS = [
-  'id',
-  'entity_ref',
-  'version',
-  'format',
-  'sha256',
-  'size_bytes',
-  'summary',
-  'uploaded_by',
-  'uploaded_at',
-];
-
-const toEvidence = (r: EvidenceRow): EvidenceRecord => ({
-  id: r.id,
-  entityRef: r.entity_ref,
-  version: r.version,
-  format: r.format as EvidenceFormat,
-  sha256: r.sha256,
-  sizeBytes: Number(r.size_bytes),
-  uploadedBy: r.uploaded_by,
-  uploadedAt: r.uploaded_at,
-  summary: JSON.parse(r.summary) as EvidenceSummary,
-});
-
+/** A release without its evidence. */
 export type ReleaseInfo = Omit<ReleaseRecord, 'evidence'>;
 
-export class EvidenceStore {
-  constructor(readonly db: Knex) {}
+/** Releases and their evidence as the evidence service (and approvals) need them. */
+export interface EvidenceStore {
+  transaction: RunInTransaction;
 
-  async getRelease(
+  /** Reads the release, inside `tx` when given. */
+  getRelease(
     entityRef: string,
     version: string,
-    tx: Knex = this.db,
-  ): Promise<ReleaseInfo | undefined> {
-    const r: ReleaseRow | undefined = await tx('gantry_releases')
-      .where({ entity_ref: entityRef, version })
-      .first();
-    return (
-      r && {
-        entityRef: r.entity_ref,
-        version: r.version,
-        commit: r.commit_sha,
-        imageDigest: r.image_digest ?? undefined,
-        createdAt: r.created_at,
-      }
-    );
-  }
+    tx?: Transaction,
+  ): Promise<ReleaseInfo | undefined>;
 
-  async insertRelease(tx: Knex.Transaction, rel: ReleaseInfo): Promise<void> {
-    await tx('gantry_releases').insert({
-      entity_ref: rel.entityRef,
-      version: rel.version,
-      commit_sha: rel.commit,
-      image_digest: rel.imageDigest ?? null,
-      created_at: rel.createdAt,
-    });
-  }
+  insertRelease(tx: Transaction, rel: ReleaseInfo): Promise<void>;
 
-  async setImageDigest(
-    tx: Knex.Transaction,
+  setImageDigest(
+    tx: Transaction,
     entityRef: string,
     version: string,
     digest: string,
-  ) {
-    await tx('gantry_releases')
-      .where({ entity_ref: entityRef, version })
-      .update({ image_digest: digest });
-  }
+  ): Promise<void>;
 
-  async findDuplicate(
-    tx: Knex,
+  /** The evidence of the release with the same format and the same bytes, if any. */
+  findDuplicate(
+    tx: Transaction,
     key: { entityRef: string; version: string; format: string; sha256: string },
-  ): Promise<EvidenceRecord | undefined> {
-    const r = await tx('gantry_evidence')
-      .where({
-        entity_ref: key.entityRef,
-        version: key.version,
-        format: key.format,
-        sha256: key.sha256,
-      })
-      .first(EVIDENCE_COLUMNS);
-    return r && toEvidence(r);
-  }
+  ): Promise<EvidenceRecord | undefined>;
 
-  async insertEvidence(
-    tx: Knex.Transaction,
+  /** Stores the record and the original bytes. */
+  insertEvidence(
+    tx: Transaction,
     rec: EvidenceRecord,
     content: Buffer,
-  ) {
-    await tx('gantry_evidence').insert({
-      id: rec.id,
-      entity_ref: rec.entityRef,
-      version: rec.version,
-      format: rec.format,
-      sha256: rec.sha256,
-      size_bytes: rec.sizeBytes,
-      content,
-      summary: JSON.stringify(rec.summary),
-      uploaded_by: rec.uploadedBy,
-      uploaded_at: rec.uploadedAt,
-    });
-  }
+  ): Promise<void>;
 
-  async listReleases(
-    entityRef: string,
-    limit: number,
-  ): Promise<ReleaseRecord[]> {
-    const rels: ReleaseRow[] = await this.db('gantry_releases')
-      .where({ entity_ref: entityRef })
-      .orderBy('created_at', 'desc')
-      .limit(limit);
-    if (rels.length === 0) return [];
-    const ev: EvidenceRow[] = await this.db('gantry_evidence')
-      .where({ entity_ref: entityRef })
-      .whereIn(
-        'version',
-        rels.map(r => r.version),
-      )
-      .orderBy('uploaded_at', 'asc')
-      .select(EVIDENCE_COLUMNS);
-    return rels.map(r => ({
-      entityRef: r.entity_ref,
-      version: r.version,
-      commit: r.commit_sha,
-      imageDigest: r.image_digest ?? undefined,
-      createdAt: r.created_at,
-      evidence: ev.filter(e => e.version === r.version).map(toEvidence),
-    }));
-  }
+  /** The newest `limit` releases of the entity, each with its evidence (oldest upload first). */
+  listReleases(entityRef: string, limit: number): Promise<ReleaseRecord[]>;
 
-  async evidenceFor(
-    entityRef: string,
-    version: string,
-  ): Promise<EvidenceRecord[]> {
-    const ev: EvidenceRow[] = await this.db('gantry_evidence')
-      .where({ entity_ref: entityRef, version })
-      .orderBy('uploaded_at', 'asc')
-      .select(EVIDENCE_COLUMNS);
-    return ev.map(toEvidence);
-  }
+  /** Oldest upload first. */
+  evidenceFor(entityRef: string, version: string): Promise<EvidenceRecord[]>;
 
-  async content(
+  content(
     id: string,
-  ): Promise<{ record: EvidenceRecord; content: Buffer } | undefined> {
-    const r = await this.db('gantry_evidence')
-      .where({ id })
-      .first([...EVIDENCE_COLUMNS, 'content']);
-    return r && { record: toEvidence(r), content: Buffer.from(r.content) };
-  }
+  ): Promise<{ record: EvidenceRecord; content: Buffer } | undefined>;
 }

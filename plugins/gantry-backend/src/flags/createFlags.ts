@@ -2,26 +2,26 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { ApproverDirectory } from '../kernel/approvers';
 import type { GantryContext } from '../kernel/context';
-import type { SloService } from '../slo/SloService';
+import { CleanupReportService } from './CleanupReportService';
+import { ClientKeyService } from './ClientKeyService';
+import { createEventsRouter } from './eventsRouter';
+import { ExperimentService } from './ExperimentService';
+import { FlagApprovalService } from './FlagApprovalService';
+import { FlagChangeApplier } from './FlagChangeApplier';
+import { FlagService } from './FlagService';
+import { FlagSetRegistry } from './FlagSetRegistry';
 import { readFlagsConfig } from './flagsConfig';
-import { createEventsRouter } from './http/eventsRouter';
-import { createOfrepRouter } from './http/ofrepRouter';
-import { createFlagsRouter } from './http/router';
-import { CleanupReportService } from './service/CleanupReportService';
-import { ClientKeyService } from './service/ClientKeyService';
-import { ExperimentService } from './service/ExperimentService';
-import { FlagApprovalService } from './service/FlagApprovalService';
-import { FlagChangeApplier } from './service/FlagChangeApplier';
-import { FlagService } from './service/FlagService';
-import { FlagSetRegistry } from './service/FlagSetRegistry';
-import { FlagUsageService } from './service/FlagUsageService';
-import { RampGuard } from './service/RampGuard';
-import { LinkedSloCheck } from './service/LinkedSloCheck';
-import { SloServiceStatusSource } from './service/sloStatusSource';
-import { ClientKeyStore } from './store/ClientKeyStore';
-import { ExperimentStore } from './store/ExperimentStore';
-import { FlagChangeStore } from './store/FlagChangeStore';
-import { FlagStore } from './store/FlagStore';
+import { FlagUsageService } from './FlagUsageService';
+import { KnexClientKeyStore } from './KnexClientKeyStore';
+import { KnexExperimentStore } from './KnexExperimentStore';
+import { KnexFlagChangeStore } from './KnexFlagChangeStore';
+import { KnexFlagStore } from './KnexFlagStore';
+import { LinkedSloCheck } from './LinkedSloCheck';
+import { createOfrepRouter } from './ofrepRouter';
+import { RampGuard } from './RampGuard';
+import { createFlagsRouter } from './router';
+import type { SloReader } from './sloReader';
+import { SloServiceStatusSource } from './sloStatusSource';
 
 /** Management routes parse JSON themselves, so other routers' raw bodies stay untouched. */
 const MANAGEMENT_PATHS = [
@@ -36,8 +36,8 @@ const MANAGEMENT_PATHS = [
  * must let it through Backstage auth: `httpRouter.addAuthPolicy({ path: EVENTS_PATH,
  * allow: 'unauthenticated' })`.
  */
-export { EVENTS_PATH } from './http/eventsRouter';
-import { EVENTS_PATH } from './http/eventsRouter';
+export { EVENTS_PATH } from './eventsRouter';
+import { EVENTS_PATH } from './eventsRouter';
 
 /**
  * Wires the flags domain: stores, services and both routers. `registry` must be started
@@ -47,8 +47,11 @@ export async function createFlags(
   ctx: GantryContext,
   domains: {
     approvers: ApproverDirectory;
-    /** The ramp guard reads linked SLOs of entities from the catalog with the plugin's credentials. */
-    slos: SloService;
+    /**
+     * The SLO domain's SloService. The ramp guard reads linked SLOs of entities from the
+     * catalog with the plugin's credentials; flag writes check that a linked SLO exists.
+     */
+    slos: SloReader;
   },
 ) {
   const deps = {
@@ -58,7 +61,7 @@ export async function createFlags(
     approvals: ctx.compliance.approvals,
   };
   const config = readFlagsConfig(ctx.rootConfig);
-  const store = new FlagStore(deps.db);
+  const store = new KnexFlagStore(deps.db);
   const registry = new FlagSetRegistry(store, deps.logger, {
     pollMs: config.pollIntervalMs,
     flushEvaluationsEvery: Math.max(
@@ -66,7 +69,7 @@ export async function createFlags(
       Math.round(60_000 / config.pollIntervalMs),
     ),
   });
-  const changes = new FlagChangeStore(deps.db);
+  const changes = new KnexFlagChangeStore(deps.db);
   const applier = new FlagChangeApplier({ store, audit: deps.audit });
   const flags = new FlagService({
     store,
@@ -86,12 +89,12 @@ export async function createFlags(
     approvals: deps.approvals,
   });
   const keys = new ClientKeyService({
-    store: new ClientKeyStore(deps.db),
+    store: new KnexClientKeyStore(deps.db),
     audit: deps.audit,
     environments: deps.environments,
   });
   const experiments = new ExperimentService({
-    store: new ExperimentStore(deps.db),
+    store: new KnexExperimentStore(deps.db),
     flagStore: store,
     flags,
     audit: deps.audit,

@@ -1,10 +1,7 @@
 import type { Config } from '@backstage/config';
-import {
-  DEFAULT_STALE_THRESHOLDS,
-  type StaleThresholds,
-} from './domain/staleness';
+import { DEFAULT_STALE_THRESHOLDS, type StaleThresholds } from './staleness';
 
-export interface FlagsConfig {
+interface FlagsConfig {
   /** OFREP/sync requests per second one client key may make on one replica. */
   rateLimitPerSecond: number;
   /** How often a replica looks for flag changes made by other replicas. */

@@ -43,7 +43,7 @@ export class AllowlistService {
       createdBy: input.actor,
       createdAt: now.toISOString(),
     };
-    await this.store.db.transaction(async tx => {
+    await this.store.transaction(async tx => {
       await this.store.upsert(tx, entry);
       await this.audit.record(
         {
@@ -67,7 +67,7 @@ export class AllowlistService {
     vulnerabilityId: string;
     actor: string;
   }) {
-    await this.store.db.transaction(async tx => {
+    await this.store.transaction(async tx => {
       const n = await this.store.remove(
         tx,
         input.entityRef,

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { RunInTransaction, Transaction } from '../kernel/transaction';
 
 export interface AllowlistEntry {
   entityRef: string;
@@ -9,52 +9,23 @@ export interface AllowlistEntry {
   createdAt: string;
 }
 
-export class AllowlistStore {
-  constructor(readonly db: Knex) {}
+/** Accepted vulnerabilities per entity, as the gates, the allowlist and the report need them. */
+export interface AllowlistStore {
+  transaction: RunInTransaction;
 
-  async activeIds(entityRef: string, now: Date): Promise<Set<string>> {
-    const rows = await this.db('gantry_vuln_allowlist')
-      .where({ entity_ref: entityRef })
-      .where('expires_at', '>', now.toISOString())
-      .select('vulnerability_id');
-    return new Set(rows.map((r: any) => r.vulnerability_id));
-  }
+  /** The vulnerability ids of the entity whose acceptance has not expired at `now`. */
+  activeIds(entityRef: string, now: Date): Promise<Set<string>>;
 
-  async list(entityRef: string): Promise<AllowlistEntry[]> {
-    const rows = await this.db('gantry_vuln_allowlist')
-      .where({ entity_ref: entityRef })
-      .orderBy('expires_at');
-    return rows.map((r: any) => ({
-      entityRef: r.entity_ref,
-      vulnerabilityId: r.vulnerability_id,
-      justification: r.justification,
-      expiresAt: r.expires_at,
-      createdBy: r.created_by,
-      createdAt: r.created_at,
-    }));
-  }
+  /** Soonest expiry first. */
+  list(entityRef: string): Promise<AllowlistEntry[]>;
 
-  async upsert(tx: Knex.Transaction, e: AllowlistEntry): Promise<void> {
-    await tx('gantry_vuln_allowlist')
-      .insert({
-        entity_ref: e.entityRef,
-        vulnerability_id: e.vulnerabilityId,
-        justification: e.justification,
-        expires_at: e.expiresAt,
-        created_by: e.createdBy,
-        created_at: e.createdAt,
-      })
-      .onConflict(['entity_ref', 'vulnerability_id'])
-      .merge();
-  }
+  /** Adds the entry, or replaces the entity's entry for the same vulnerability. */
+  upsert(tx: Transaction, e: AllowlistEntry): Promise<void>;
 
-  async remove(
-    tx: Knex.Transaction,
+  /** How many entries were removed (0 or 1). */
+  remove(
+    tx: Transaction,
     entityRef: string,
     vulnerabilityId: string,
-  ): Promise<number> {
-    return tx('gantry_vuln_allowlist')
-      .where({ entity_ref: entityRef, vulnerability_id: vulnerabilityId })
-      .delete();
-  }
+  ): Promise<number>;
 }

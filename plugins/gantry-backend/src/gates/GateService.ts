@@ -6,24 +6,15 @@ import {
   type GateRuleResult,
   type GateVerdict,
 } from '@gantry/plugin-gantry-common';
-import type { ComplianceConfig, GateRule } from '../kernel/config/complianceConfig';
-import type { EvidenceService } from '../evidence/EvidenceService';
-import type { PromotionService } from '../approvals/PromotionService';
+import type {
+  ComplianceConfig,
+  GateRule,
+} from '../kernel/config/complianceConfig';
+import type { ApprovalStates, ReleaseEvidence } from './gateInputs';
 import type { AllowlistStore } from './AllowlistStore';
+import type { GateSignal } from '../kernel/ports';
 
-/**
- * A rule whose input comes from another Gantry service (SLO budget, canary verdict).
- * Those services register one when they land; until then the rule reports that no
- * such service reports for the entity, and does not block.
- */
-export interface GateSignal {
-  rule: Extract<GateRule, 'slo-budget' | 'canary'>;
-  evaluate(
-    entity: Entity,
-    version: string,
-    environment: string,
-  ): Promise<GateRuleResult | undefined>;
-}
+export type { GateSignal };
 
 const SLSA_V1 = 'https://slsa.dev/provenance/v1';
 const list = (items: string[], max = 5) =>
@@ -36,8 +27,8 @@ export class GateService {
     private readonly deps: {
       config: ComplianceConfig;
       environments: string[];
-      evidence: EvidenceService;
-      promotions: PromotionService;
+      evidence: ReleaseEvidence;
+      promotions: ApprovalStates;
       allowlist: AllowlistStore;
       signals: GateSignal[];
       now?: () => Date;

@@ -1,21 +1,20 @@
-import type { PromotionService } from '../approvals/PromotionService';
-import type { EvidenceService } from '../evidence/EvidenceService';
 import type { GantryContext } from '../kernel/context';
 import { AllowlistService } from './AllowlistService';
-import { AllowlistStore } from './AllowlistStore';
+import { KnexAllowlistStore } from './KnexAllowlistStore';
 import { GateService, type GateSignal } from './GateService';
+import type { ApprovalStates, ReleaseEvidence } from './gateInputs';
 import { createGatesRouter } from './router';
 
 /** The release gate per environment and the vulnerability allowlist; signals (SLO budget, …) plug in. */
 export function createGates(
   ctx: GantryContext,
   deps: {
-    evidence: EvidenceService;
-    promotions: PromotionService;
+    evidence: ReleaseEvidence;
+    promotions: ApprovalStates;
     signals: GateSignal[];
   },
 ) {
-  const allowlistStore = new AllowlistStore(ctx.db);
+  const allowlistStore = new KnexAllowlistStore(ctx.db);
   const gates = new GateService({
     config: ctx.compliance,
     environments: ctx.config.environments,

@@ -37,7 +37,7 @@ const matchesSelector = (selector: string, labels: Record<string, string>) =>
 const revisionOf = (h: { revision?: string; revisions?: string[] }) =>
   h.revisions?.length ? h.revisions.join(',') : h.revision ?? '';
 
-export interface IngestResult {
+interface IngestResult {
   entityRef: string;
   environment: string;
   application: string;
@@ -46,7 +46,7 @@ export interface IngestResult {
 }
 
 /** What the DORA figures need from incidents: when each was detected and restored. */
-export interface IncidentTimes {
+interface IncidentTimes {
   between(
     entityRef: string,
     from: string,

@@ -1,12 +1,12 @@
 import type { GantryContext } from '../kernel/context';
 import { DeploymentHistoryService } from './DeploymentHistoryService';
-import { DeploymentStore } from './DeploymentStore';
+import { KnexDeploymentStore } from './KnexDeploymentStore';
 import { createHistoryRouter } from './router';
 
 /** Every deployment kept (from Argo CD / Argo Rollouts notifications) and the DORA figures. */
 export function createHistory(ctx: GantryContext) {
   const history = new DeploymentHistoryService({
-    store: new DeploymentStore(ctx.db),
+    store: new KnexDeploymentStore(ctx.db),
     catalog: ctx.catalog,
     auth: ctx.auth,
     config: ctx.config,

@@ -5,14 +5,14 @@ import type {
 } from '@gantry/plugin-gantry-common';
 
 const DAY = 86_400_000;
-export const PERIOD_DAYS: Record<DoraPeriod, number> = {
+const PERIOD_DAYS: Record<DoraPeriod, number> = {
   '7d': 7,
   '30d': 30,
   '90d': 90,
   '365d': 365,
 };
 /** Trend buckets per period: daily for a week, then 3-day, 7-day and ~30-day spans. */
-export const TREND_BUCKETS: Record<DoraPeriod, number> = {
+const TREND_BUCKETS: Record<DoraPeriod, number> = {
   '7d': 7,
   '30d': 10,
   '90d': 13,

@@ -12,7 +12,7 @@ import { readGantryConfig } from '../kernel/config/gantryConfig';
 import { gantryPlugin } from '../plugin';
 import { HISTORY } from './__fixtures__/doraHistory';
 import { DeploymentHistoryService } from './DeploymentHistoryService';
-import { DeploymentStore } from './DeploymentStore';
+import { KnexDeploymentStore } from './KnexDeploymentStore';
 import { deploymentEvent, type DeploymentEvent } from './webhookPayloads';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
@@ -92,7 +92,7 @@ describe.each(databases.eachSupportedId())('deployment history on %s', id => {
   async function serviceAt(now: string) {
     await knex.migrate.latest({ directory: `${__dirname}/../../migrations` });
     return new DeploymentHistoryService({
-      store: new DeploymentStore(knex),
+      store: new KnexDeploymentStore(knex),
       catalog: catalogServiceMock({ entities }),
       auth: mockServices.auth(),
       config: readGantryConfig(new ConfigReader(config)),

@@ -19,7 +19,7 @@ const labels = z.record(z.string()).optional();
  * The body the Argo CD notifications webhook template sends (README shows the template):
  * one sync operation of one Application, read from `.app.status.operationState`.
  */
-export const argoCdEvent = z.object({
+const argoCdEvent = z.object({
   source: z.literal('argocd'),
   instance: optional(name),
   application: name,
@@ -52,7 +52,7 @@ export const argoCdEvent = z.object({
  * rollout. `application` is the Argo CD app that manages the Rollout (its
  * app.kubernetes.io/instance label).
  */
-export const rolloutsEvent = z.object({
+const rolloutsEvent = z.object({
   source: z.literal('argo-rollouts'),
   instance: optional(name),
   event: z.enum([

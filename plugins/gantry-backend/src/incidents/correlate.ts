@@ -22,19 +22,3 @@ export function suspectDeployment(
     candidates[0]
   );
 }
-
-/** The deployment the suspect replaced: what a rollback returns to. */
-export function previousDeployment(
-  deployments: DeploymentRecord[],
-  suspect: DeploymentRecord,
-): DeploymentRecord | undefined {
-  return deployments
-    .filter(
-      d =>
-        d.environment === suspect.environment &&
-        d.startedAt < suspect.startedAt &&
-        d.outcome === 'succeeded' &&
-        d.revision !== suspect.revision,
-    )
-    .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
-}

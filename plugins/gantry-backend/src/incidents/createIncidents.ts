@@ -1,38 +1,59 @@
-import type { ArgoCdActionService } from '../deployments/ArgoCdActionService';
-import type { DeploymentsService } from '../deployments/DeploymentsService';
-import type { DeploymentHistoryService } from '../history/DeploymentHistoryService';
 import type { GantryContext } from '../kernel/context';
-import type { RolloutActionService } from '../rollouts/RolloutActionService';
+import type { PipelineReader } from '../kernel/ports';
+import type { RemedyProvider } from '../kernel/remedy';
 import { readIncidentsConfig } from './incidentsConfig';
-import { IncidentService, type FlagKiller } from './IncidentService';
-import { IncidentStore } from './IncidentStore';
+import { IncidentEscalation } from './IncidentEscalation';
+import { IncidentIntake, type RecentDeployments } from './IncidentIntake';
+import { IncidentQueries } from './IncidentQueries';
+import { IncidentRemedies } from './IncidentRemedies';
+import type { IncidentStore } from './IncidentStore';
+import { KnexIncidentStore } from './KnexIncidentStore';
 import { createIncidentsRouter } from './router';
 
 /** From Alertmanager alert to incident: suspect release, owners notified, escalation, remedies. */
 export async function createIncidents(
   ctx: GantryContext,
   deps: {
-    history: DeploymentHistoryService;
-    deployments: DeploymentsService;
-    rollouts: RolloutActionService;
-    argocdActions: ArgoCdActionService;
-    flags: FlagKiller;
+    /** The deployment history, to name the suspect release; told about incidents for DORA. */
+    history: RecentDeployments & {
+      useIncidents(incidents: IncidentStore): void;
+    };
+    pipeline: PipelineReader;
+    /** Offered in this order. */
+    remedies: RemedyProvider[];
   },
 ) {
   const config = readIncidentsConfig(ctx.rootConfig);
-  const store = new IncidentStore(ctx.db);
+  const store = new KnexIncidentStore(ctx.db);
   deps.history.useIncidents(store);
-  const incidents = new IncidentService({
+  const escalation = new IncidentEscalation({
     store,
-    ...deps,
-    audit: ctx.audit,
     catalog: ctx.catalog,
     auth: ctx.auth,
-    userInfo: ctx.userInfo,
     notifier: ctx.notifier,
     logger: ctx.logger,
-    correlationWindowMs: config.correlationWindowMs,
     appBaseUrl: ctx.appBaseUrl,
+  });
+  const intake = new IncidentIntake({
+    store,
+    history: deps.history,
+    escalation,
+    catalog: ctx.catalog,
+    auth: ctx.auth,
+    correlationWindowMs: config.correlationWindowMs,
+  });
+  const queries = new IncidentQueries({
+    store,
+    audit: ctx.audit,
+    catalog: ctx.catalog,
+    userInfo: ctx.userInfo,
+  });
+  const remedies = new IncidentRemedies({
+    store,
+    queries,
+    pipeline: deps.pipeline,
+    providers: deps.remedies,
+    correlationWindowMs: config.correlationWindowMs,
   });
   // Once per tick across replicas: the scheduler holds a lock in the database.
   await ctx.scheduler.scheduleTask({
@@ -40,11 +61,14 @@ export async function createIncidents(
     frequency: { seconds: config.escalationCheckSeconds },
     timeout: { minutes: 1 },
     fn: async () => {
-      await incidents.escalate();
+      await escalation.escalate();
     },
   });
   return {
-    router: createIncidentsRouter({ ...ctx, incidents }),
-    incidents,
+    router: createIncidentsRouter({ ...ctx, intake, queries, remedies }),
+    intake,
+    escalation,
+    queries,
+    remedies,
   };
 }

@@ -1,6 +1,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import type { DeploymentRecord } from '@gantry/plugin-gantry-common';
-import { previousDeployment, suspectDeployment } from './correlate';
+import { previousDeployment } from '../deployments/argocdRollbackRemedy';
+import { suspectDeployment } from './correlate';
 import { escalationPolicy, nextEscalation } from './escalation';
 
 const entity = (annotations: Record<string, string>): Entity => ({

@@ -4,7 +4,7 @@ import { requireDuration } from '../kernel/durations';
 
 const DEFAULT_AFTER_MS = 15 * 60_000;
 
-export interface EscalationPolicy {
+interface EscalationPolicy {
   /** Level 0 is the owner; level n is levels[n - 1]. */
   owner?: string;
   levels: string[];

@@ -16,7 +16,9 @@ import type { EntityAccess } from '../kernel/http/EntityAccess';
 import { actorOf } from '../kernel/http/principal';
 import { parseBody } from '../kernel/http/validate';
 import { alertmanagerWebhook } from './alertmanagerPayload';
-import type { IncidentService } from './IncidentService';
+import type { IncidentIntake } from './IncidentIntake';
+import type { IncidentQueries } from './IncidentQueries';
+import type { IncidentRemedies } from './IncidentRemedies';
 
 const NAME = z.string().min(1).max(253);
 const remedyBody = z.discriminatedUnion('kind', [
@@ -45,7 +47,9 @@ export function createIncidentsRouter(deps: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   access: EntityAccess;
-  incidents: IncidentService;
+  intake: IncidentIntake;
+  queries: IncidentQueries;
+  remedies: IncidentRemedies;
 }) {
   const router = Router();
   const entity = '/entities/:namespace/:kind/:name';
@@ -57,24 +61,24 @@ export function createIncidentsRouter(deps: {
     });
     await authorize(deps.permissions, credentials, gantryAlertIngestPermission);
     const payload = parseBody(alertmanagerWebhook, req.body);
-    res.status(202).json(await deps.incidents.receive(payload));
+    res.status(202).json(await deps.intake.receive(payload));
   });
 
   router.get('/incidents/on-call', async (req, res) => {
     const credentials = await deps.httpAuth.credentials(req, {
       allow: ['user'],
     });
-    res.json({ items: await deps.incidents.listOwned(credentials) });
+    res.json({ items: await deps.queries.listOwned(credentials) });
   });
 
   router.get(`${entity}/incidents`, async (req, res) => {
     const { entityRef } = await deps.access.resolve(req);
-    res.json({ items: await deps.incidents.listForEntity(entityRef) });
+    res.json({ items: await deps.queries.listForEntity(entityRef) });
   });
 
   router.get(`${entity}/incidents/:id`, async (req, res) => {
     const { entity: e, entityRef } = await deps.access.resolve(req);
-    res.json(await deps.incidents.detail(e, entityRef, req.params.id));
+    res.json(await deps.remedies.detail(e, entityRef, req.params.id));
   });
 
   router.post(`${entity}/incidents/:id/acknowledge`, async (req, res) => {
@@ -83,7 +87,7 @@ export function createIncidentsRouter(deps: {
       gantryIncidentAcknowledgePermission,
     );
     res.json(
-      await deps.incidents.acknowledge(
+      await deps.queries.acknowledge(
         req.params.id,
         entityRef,
         actorOf(credentials),
@@ -99,7 +103,7 @@ export function createIncidentsRouter(deps: {
       entityRef,
     } = await deps.access.resolve(req, PERMISSION[requested.kind]);
     res.json(
-      await deps.incidents.applyRemedy({
+      await deps.remedies.applyRemedy({
         entity: e,
         entityRef,
         id: req.params.id,

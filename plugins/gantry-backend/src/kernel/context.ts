@@ -12,8 +12,8 @@ import type {
 import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { Knex } from 'knex';
+import type { MetricsSource } from '@gantry/plugin-gantry-node';
 import type { ArgoCdClient } from '../providers/ArgoCdClient';
-import type { PrometheusClient } from '../providers/PrometheusClient';
 import type { RolloutsClient } from '../providers/RolloutsClient';
 import type { AuditService } from './audit/AuditService';
 import type { ComplianceConfig } from './config/complianceConfig';
@@ -22,12 +22,23 @@ import type { EntityAccess } from './http/EntityAccess';
 import type { Notifier } from './notifier';
 import type { RunInTransaction } from './transaction';
 
-/** The clients of the systems Gantry reads and drives; built once, shared by every domain. */
-export interface GantryProviders {
+/**
+ * The clients of the systems Gantry reads and drives; built once, shared by every domain,
+ * from what app-config declares and what backend modules register through
+ * `gantryProvidersExtensionPoint` (providers/providerRegistry.ts).
+ */
+interface GantryProviders {
+  /** Every Argo CD instance: gantry.argocd.instances first, then the modules'. */
   argocd: ArgoCdClient;
+  /** Every Kubernetes cluster: gantry.kubernetes.clusters first, then the modules'. */
   rollouts: RolloutsClient;
-  /** Absent when no metrics source (gantry.prometheus) is configured. */
-  prometheus?: PrometheusClient;
+  /**
+   * The one metrics source SLOs, canary analysis and flag usage read: gantry.prometheus
+   * when configured, else the first source a module registered; absent when there is
+   * none. (Named for the PromQL it answers; a module's source may be Thanos, Mimir or an
+   * adapter.)
+   */
+  prometheus?: MetricsSource;
 }
 
 /**
@@ -38,7 +49,11 @@ export interface GantryProviders {
 export interface GantryContext {
   db: Knex;
   transaction: RunInTransaction;
-  /** `gantry.*` read once and typed; domain sections are read by their domain from `rootConfig`. */
+  /**
+   * `gantry.*` read once and typed; domain sections are read by their domain from
+   * `rootConfig`. `argocdInstances` and `kubernetesClusters` are the effective lists:
+   * app-config's, then those backend modules registered (the same as `providers` use).
+   */
   config: GantryConfig;
   compliance: ComplianceConfig;
   rootConfig: Config;

@@ -2,12 +2,18 @@ import { ANNOTATIONS } from '@gantry/plugin-gantry-common';
 import type { CapabilityCheck } from '@gantry/plugin-gantry-node';
 import type { GantryConfig } from '../kernel/config/gantryConfig';
 
-/** The app-config each built-in capability needs before it can show anything. */
-export function builtInConfigChecks(config: GantryConfig): CapabilityCheck[] {
+/**
+ * The app-config each built-in capability needs before it can show anything.
+ * `hasMetricsSource`: gantry.prometheus or a module's metrics source is registered.
+ */
+export function builtInConfigChecks(
+  config: GantryConfig,
+  hasMetricsSource: boolean,
+): CapabilityCheck[] {
   const prometheus = (capability: 'analysis' | 'slos'): CapabilityCheck => ({
     capability,
     check: () =>
-      config.prometheusBaseUrl
+      hasMetricsSource
         ? []
         : [
             {

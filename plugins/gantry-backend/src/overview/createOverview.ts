@@ -11,7 +11,10 @@ export function createOverview(
 ) {
   const overview = new OverviewService(
     ctx.catalog,
-    [...builtInConfigChecks(ctx.config), ...deps.moduleChecks],
+    [
+      ...builtInConfigChecks(ctx.config, Boolean(ctx.providers.prometheus)),
+      ...deps.moduleChecks,
+    ],
     {
       environments: ctx.config.environments,
       approvalEnvironments: ctx.compliance.approvals.environments,

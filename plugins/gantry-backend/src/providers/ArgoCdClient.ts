@@ -1,6 +1,6 @@
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 
-export interface ArgoCdInstance {
+interface ArgoCdInstance {
   name: string;
   url: string;
   token?: string;

@@ -3,16 +3,25 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import type {
+  MetricsRange,
+  MetricsSeries,
+  MetricsSource,
+} from '@gantry/plugin-gantry-node';
 
-export interface PrometheusConfig {
+interface PrometheusConfig {
   /** Base URL of the Prometheus HTTP API, e.g. http://prometheus:9090 (no /api/v1). */
   url: string;
   /** Per-request timeout; default 10 s. */
   timeoutMs?: number;
+  /** Sent with every request (Authorization, Mimir's X-Scope-OrgID…); default none. */
+  headers?: Record<string, string>;
+  /** What to check when it does not answer; default: gantry.prometheus.baseUrl. */
+  checkHint?: string;
 }
 
 /** One series of an instant vector: labels and the value at the query time. */
-export interface InstantSample {
+interface InstantSample {
   metric: Record<string, string>;
   /** Unix seconds. */
   timestamp: number;
@@ -21,11 +30,7 @@ export interface InstantSample {
 }
 
 /** One series of a range query (matrix). */
-export interface RangeSeries {
-  metric: Record<string, string>;
-  /** [unix seconds, value] pairs in time order. */
-  values: Array<[number, number]>;
-}
+type RangeSeries = MetricsSeries;
 
 /** The Prometheus API rejected the query itself (bad PromQL, bad parameters). */
 export class PrometheusQueryError extends InputError {
@@ -59,13 +64,19 @@ const toSeconds = (t: Date | number) =>
  * Prometheus's own message for bad PromQL, "did not answer" for an unreachable or
  * hung server.
  */
-export class PrometheusClient {
+export class PrometheusClient implements MetricsSource {
   private readonly base: string;
   private readonly timeoutMs: number;
+  private readonly headers: Record<string, string>;
+  private readonly checkHint: string;
 
   constructor(config: PrometheusConfig) {
     this.base = config.url.replace(/\/+$/, '');
     this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.headers = config.headers ?? {};
+    this.checkHint =
+      config.checkHint ??
+      'Check gantry.prometheus.baseUrl and that Prometheus is running.';
   }
 
   get url(): string {
@@ -120,10 +131,7 @@ export class PrometheusClient {
   }
 
   /** Evaluates `query` at every `stepSeconds` from `start` to `end` inclusive. */
-  async queryRange(
-    query: string,
-    range: { start: Date | number; end: Date | number; stepSeconds: number },
-  ): Promise<RangeSeries[]> {
+  async queryRange(query: string, range: MetricsRange): Promise<RangeSeries[]> {
     const params = new URLSearchParams({
       query,
       start: String(toSeconds(range.start)),
@@ -154,6 +162,7 @@ export class PrometheusClient {
       res = await fetch(url, {
         method: 'POST',
         headers: {
+          ...this.headers,
           Accept: 'application/json',
           'Content-Type': 'application/x-www-form-urlencoded',
         },
@@ -167,7 +176,7 @@ export class PrometheusClient {
           ? `no answer within ${this.timeoutMs} ms`
           : describeFetchError(err);
       throw new ServiceUnavailableError(
-        `Prometheus at ${this.base} did not answer ${path} for ${query}: ${why}. Check gantry.prometheus.baseUrl and that Prometheus is running.`,
+        `Prometheus at ${this.base} did not answer ${path} for ${query}: ${why}. ${this.checkHint}`,
       );
     }
     const text = await res.text();

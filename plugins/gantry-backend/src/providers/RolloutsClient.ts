@@ -8,7 +8,7 @@ import {
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import type { RolloutObject, RolloutPatch } from './rolloutTypes';
 
-export interface ClusterConfig {
+interface ClusterConfig {
   name: string;
   url: string;
   serviceAccountToken?: string;

@@ -6,10 +6,12 @@ import type {
 } from '@gantry/plugin-gantry-common';
 import type { AuditService } from '../kernel/audit/AuditService';
 import type { ApproverDirectory } from '../kernel/approvers';
-import type { PromotionStore } from '../approvals/PromotionStore';
 import type { ComplianceConfig } from '../kernel/config/complianceConfig';
-import type { EvidenceService } from '../evidence/EvidenceService';
-import type { AllowlistStore } from '../gates/AllowlistStore';
+import type {
+  AcceptedVulnerabilities,
+  PromotionLog,
+  ReleaseHistory,
+} from './reportInputs';
 
 const MAX_PERIOD_DAYS = 400;
 
@@ -21,9 +23,9 @@ const MAX_PERIOD_DAYS = 400;
 export class ComplianceReportService {
   constructor(
     private readonly deps: {
-      evidence: EvidenceService;
-      promotions: PromotionStore;
-      allowlist: AllowlistStore;
+      evidence: ReleaseHistory;
+      promotions: PromotionLog;
+      allowlist: AcceptedVulnerabilities;
       approvers: ApproverDirectory;
       audit: AuditService;
       config: ComplianceConfig;

@@ -6,8 +6,7 @@ import {
 } from '@backstage/errors';
 import { ANNOTATIONS } from '@gantry/plugin-gantry-common';
 import type { AuditService } from '../kernel/audit/AuditService';
-import type { GateService } from '../gates/GateService';
-import type { DeploymentHistoryService } from '../history/DeploymentHistoryService';
+import type { ManualInterventionLog, ReleaseGate } from '../kernel/ports';
 import type { RolloutsClient } from '../providers/RolloutsClient';
 import {
   labelsOf,
@@ -26,12 +25,12 @@ export class RolloutActionService {
   constructor(
     private readonly deps: {
       client: RolloutsClient;
-      gates: GateService;
+      gates: ReleaseGate;
       audit: AuditService;
       environments: string[];
       environmentLabel: string;
       /** Marks the deployment as touched by hand, for the DORA "without intervention" rate. */
-      history?: Pick<DeploymentHistoryService, 'markManualIntervention'>;
+      history?: ManualInterventionLog;
     },
   ) {}
 

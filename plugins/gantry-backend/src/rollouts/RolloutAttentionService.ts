@@ -11,14 +11,14 @@ import {
   type RolloutAttentionView,
   type RolloutView,
 } from '@gantry/plugin-gantry-common';
-import type { DeploymentsService } from '../deployments/DeploymentsService';
+import type { PipelineReader } from '../kernel/ports';
 
 /** Pipelines read at once; each is a few Argo CD and Kubernetes calls. */
 const CONCURRENCY = 4;
 /** More entities than this is a search, not a worklist. */
 const MAX_ENTITIES = 200;
 
-export function attentionReason(
+function attentionReason(
   r: RolloutView,
 ): RolloutAttentionItem['reason'] | undefined {
   if (r.aborted || r.fullyPromoted) return undefined;
@@ -44,7 +44,7 @@ export class RolloutAttentionService {
     private readonly deps: {
       catalog: CatalogService;
       userInfo: UserInfoService;
-      deployments: DeploymentsService;
+      deployments: PipelineReader;
     },
   ) {}
 

@@ -1,7 +1,9 @@
-import type { DeploymentsService } from '../deployments/DeploymentsService';
-import type { GateService } from '../gates/GateService';
-import type { DeploymentHistoryService } from '../history/DeploymentHistoryService';
 import type { GantryContext } from '../kernel/context';
+import type {
+  ManualInterventionLog,
+  PipelineReader,
+  ReleaseGate,
+} from '../kernel/ports';
 import { RolloutActionService } from './RolloutActionService';
 import { RolloutAttentionService } from './RolloutAttentionService';
 import { createRolloutsRouter } from './router';
@@ -10,9 +12,9 @@ import { createRolloutsRouter } from './router';
 export function createRollouts(
   ctx: GantryContext,
   deps: {
-    gates: GateService;
-    history: DeploymentHistoryService;
-    deployments: DeploymentsService;
+    gates: ReleaseGate;
+    history: ManualInterventionLog;
+    deployments: PipelineReader;
   },
 ) {
   const rollouts = new RolloutActionService({

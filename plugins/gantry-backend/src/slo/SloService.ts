@@ -6,7 +6,7 @@ import {
   type SloDefinitionView,
   type SloStatus,
 } from '@gantry/plugin-gantry-common';
-import type { PrometheusClient } from '../providers/PrometheusClient';
+import type { MetricsSource } from '@gantry/plugin-gantry-node';
 import { formatDuration } from '../kernel/durations';
 import type { SloDefinition } from './model';
 import { renderQuery } from './specChecks';
@@ -18,7 +18,7 @@ import { burnRateWindows } from './windows';
 
 const HISTORY_POINTS = 60;
 
-export const viewOf = (s: SloDefinition): SloDefinitionView => ({
+const viewOf = (s: SloDefinition): SloDefinitionView => ({
   id: s.id,
   service: s.service,
   name: s.name,
@@ -34,7 +34,7 @@ export const viewOf = (s: SloDefinition): SloDefinitionView => ({
  * ratios instead, which equals it at steady traffic and weighs quiet hours more otherwise.
  * A raw ratio SLI can only be averaged, so it is averaged over 5m steps like Sloth.
  */
-export function periodErrorExpr(slo: SloDefinition): string {
+function periodErrorExpr(slo: SloDefinition): string {
   const period = formatDuration(slo.periodMs);
   return slo.sli.type === 'events'
     ? sliErrorExpr(slo, period)
@@ -49,7 +49,7 @@ export class SloService {
   constructor(
     private readonly deps: {
       specs: SloSpecLoader;
-      prometheus?: PrometheusClient;
+      prometheus?: MetricsSource;
       /** app.baseUrl, for runbook links in the generated alerts. */
       appBaseUrl?: string;
       now?: () => Date;

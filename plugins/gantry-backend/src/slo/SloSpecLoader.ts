@@ -11,7 +11,7 @@ import { ANNOTATIONS } from '@gantry/plugin-gantry-common';
 import type { SloDefinition } from './model';
 import { parseSloSpec } from './parseSloSpec';
 
-export interface LoadedSpec {
+interface LoadedSpec {
   /** The URL read, or `annotation gantry.dev/slos` for inline specs. */
   source: string;
   slos: SloDefinition[];

@@ -1,4 +1,4 @@
-export type SpecFormat = 'prometheus/v1' | 'openslo/v1';
+type SpecFormat = 'prometheus/v1' | 'openslo/v1';
 
 export type SliDefinition =
   | { type: 'events'; errorQuery: string; totalQuery: string }

@@ -4,13 +4,13 @@ import type { AlertMeta, SloDefinition } from './model';
 import { renderQuery } from './specChecks';
 import { alertWindows, type AlertWindow } from './windows';
 
-export interface RecordingRule {
+interface RecordingRule {
   record: string;
   expr: string;
   labels: Record<string, string>;
 }
 
-export interface AlertingRule {
+interface AlertingRule {
   alert: string;
   expr: string;
   labels: Record<string, string>;
@@ -22,15 +22,14 @@ export interface RuleGroup {
   rules: Array<RecordingRule | AlertingRule>;
 }
 
-export interface RuleOptions {
+interface RuleOptions {
   /** Default runbook_url annotation of the alerts (the entity's docs); the spec's own wins. */
   runbookUrl?: string;
   /** Value of the sloth_spec label on sloth_slo_info; defaults to the spec format. */
   spec?: string;
 }
 
-export const sliErrorMetric = (window: string) =>
-  `slo:sli_error:ratio_rate${window}`;
+const sliErrorMetric = (window: string) => `slo:sli_error:ratio_rate${window}`;
 
 /** The label set identifying an SLO's series, as Sloth sets it. */
 export function sloIdLabels(slo: SloDefinition): Record<string, string> {
@@ -142,7 +141,7 @@ function metaRules(
 }
 
 /** Sloth's multiwindow multi-burn-rate expression for one severity (quick pair or slow pair). */
-export function alertExpr(
+function alertExpr(
   slo: SloDefinition,
   quick: AlertWindow,
   slow: AlertWindow,

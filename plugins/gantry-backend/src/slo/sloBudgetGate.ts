@@ -4,7 +4,7 @@ import {
   type EntitySlos,
   type GateRuleResult,
 } from '@gantry/plugin-gantry-common';
-import type { GateSignal } from '../gates/GateService';
+import type { GateSignal } from '../kernel/ports';
 import type { SloConfig } from './sloConfig';
 import type { SloService } from './SloService';
 

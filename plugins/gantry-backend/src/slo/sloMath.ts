@@ -8,7 +8,7 @@ import type { SloDefinition } from './model';
 import { alertWindows } from './windows';
 
 /** The error budget as a ratio of events: 1 - objective. Same float as Sloth's alert B. */
-export const errorBudget = (slo: SloDefinition) => (100 - slo.objective) / 100;
+const errorBudget = (slo: SloDefinition) => (100 - slo.objective) / 100;
 
 /** A query result as a ratio: no series, 0/0 (no traffic) and infinities are "no data". */
 export const ratioOrNull = (v: number | undefined) =>

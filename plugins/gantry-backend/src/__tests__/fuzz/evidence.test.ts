@@ -18,7 +18,15 @@ jest.setTimeout(180_000);
 const databases = createTestDatabases();
 const fixture = (name: string) =>
   fs.readFileSync(
-    path.join(__dirname, '..', '..', 'evidence', 'parsers', '__fixtures__', name),
+    path.join(
+      __dirname,
+      '..',
+      '..',
+      'evidence',
+      'parsers',
+      '__fixtures__',
+      name,
+    ),
     'utf8',
   );
 

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { checkoutSet } from '../../flags/__fixtures__/flagSets';
-import { ingestBody } from '../../flags/http/schemas';
+import { ingestBody } from '../../flags/schemas';
 import { parseBody } from '../../kernel/http/validate';
 import { bodyTextOf, jsonInputOf } from './__testUtils__/arbitraries';
 import { startFuzzBackend, verdictOf } from './__testUtils__/fuzzBackend';

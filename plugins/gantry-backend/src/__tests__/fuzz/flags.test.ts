@@ -4,8 +4,8 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { checkoutSet } from '../../flags/__fixtures__/flagSets';
-import type { FlagSetDocument } from '../../flags/domain/flagSet';
-import { validateFlagSet } from '../../flags/domain/validateFlagSet';
+import type { FlagSetDocument } from '../../flags/flagSet';
+import { validateFlagSet } from '../../flags/validateFlagSet';
 import { bodyTextOf, mutationOf } from './__testUtils__/arbitraries';
 import { startFuzzBackend, verdictOf } from './__testUtils__/fuzzBackend';
 

@@ -6,8 +6,8 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { checkoutSet } from '../../flags/__fixtures__/flagSets';
-import type { CompiledFlagSet } from '../../flags/service/FlagSetRegistry';
-import { evaluateAll, evaluateFlag } from '../../flags/service/ofrepEvaluation';
+import type { CompiledFlagSet } from '../../flags/FlagSetRegistry';
+import { evaluateAll, evaluateFlag } from '../../flags/ofrepEvaluation';
 import { bodyTextOf, jsonInputOf } from './__testUtils__/arbitraries';
 import { startFuzzBackend, verdictOf } from './__testUtils__/fuzzBackend';
 

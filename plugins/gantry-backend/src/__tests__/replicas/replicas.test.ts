@@ -28,7 +28,12 @@ const as = (user: string) =>
   mockCredentials.user.header(`user:default/${user}`);
 const service = () => mockCredentials.service.header();
 const junit = fs.readFileSync(
-  path.join(__dirname, '..', '..', 'evidence/parsers/__fixtures__/junit-nested.xml'),
+  path.join(
+    __dirname,
+    '..',
+    '..',
+    'evidence/parsers/__fixtures__/junit-nested.xml',
+  ),
 );
 
 // checkout escalates to security one second after nobody acknowledged

@@ -5,7 +5,11 @@ import type {
   CanaryMetricStatistics,
   CanarySampleSummary,
 } from '@gantry/plugin-gantry-common';
-import { mean, quantileSorted, removeOutliers } from '../../kernel/stats/descriptive';
+import {
+  mean,
+  quantileSorted,
+  removeOutliers,
+} from '../../kernel/stats/descriptive';
 import { mannWhitneySorted } from '../../kernel/stats/mannWhitney';
 import { sortedCopy } from '../../kernel/stats/sortedCopy';
 import type { JudgeConfig, MetricJudgeConfig } from './config';

@@ -12,7 +12,7 @@ export type MetricUnit = CanaryMetricUnit;
  * An absolute limit on the canary's mean, checked whatever the statistics say (they
  * miss sparse errors and variance increases, spinnaker/kayenta #426 and #780).
  */
-export type MetricGuard =
+type MetricGuard =
   | { kind: 'max'; value: number }
   | { kind: 'minRatioToBaseline'; value: number };
 

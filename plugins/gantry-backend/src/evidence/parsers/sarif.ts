@@ -11,9 +11,9 @@ import {
 } from './EvidenceFormatError';
 import { countsHeadline, summariseFindings } from './vulnerabilities';
 
-// The SARIF 2.1.0 JSON Schema (draft-04), as shipped on npm by Microsoft's SARIF tooling.
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import sarifSchema from '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json';
+// The SARIF 2.1.0 JSON Schema (draft-04) of the OASIS SARIF TC; see schemas/README.md.
+// Imported (not read from disk) so the build bundles it into dist.
+import sarifSchema from './schemas/sarif-2.1.0-rtm.5.json';
 
 // unicodeRegExp off: the published schema's `language` pattern has a stray `]` that
 // only non-unicode regular expressions accept.

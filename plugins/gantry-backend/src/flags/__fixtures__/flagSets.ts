@@ -1,5 +1,5 @@
 import type { FlagdFlag } from '@gantry/plugin-gantry-common';
-import type { FlagSetDocument } from '../domain/flagSet';
+import type { FlagSetDocument } from '../flagSet';
 
 export const booleanFlag: FlagdFlag = {
   state: 'ENABLED',

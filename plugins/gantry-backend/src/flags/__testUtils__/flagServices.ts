@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 import type { ApproverDirectory } from '../../kernel/approvers';
 import { AuditService } from '../../kernel/audit/AuditService';
-import { AuditStore } from '../../kernel/audit/AuditStore';
-import { FlagApprovalService } from '../service/FlagApprovalService';
-import { FlagChangeApplier } from '../service/FlagChangeApplier';
-import { FlagService, type FlagSetListener } from '../service/FlagService';
-import { FlagChangeStore } from '../store/FlagChangeStore';
-import { FlagStore } from '../store/FlagStore';
+import { KnexAuditStore } from '../../kernel/audit/KnexAuditStore';
+import { FlagApprovalService } from '../FlagApprovalService';
+import { FlagChangeApplier } from '../FlagChangeApplier';
+import { FlagService, type FlagSetListener } from '../FlagService';
+import { KnexFlagChangeStore } from '../KnexFlagChangeStore';
+import { KnexFlagStore } from '../KnexFlagStore';
 
 /**
  * The flag services wired as createFlags wires them, on a migrated test database:
@@ -19,9 +19,9 @@ export function flagServicesFor(
     listener?: FlagSetListener;
   },
 ) {
-  const audit = new AuditService(new AuditStore(knex));
-  const store = new FlagStore(knex);
-  const changes = new FlagChangeStore(knex);
+  const audit = new AuditService(new KnexAuditStore(knex));
+  const store = new KnexFlagStore(knex);
+  const changes = new KnexFlagChangeStore(knex);
   const applier = new FlagChangeApplier({ store, audit });
   const listener = opts.listener ?? { changed: () => {} };
   const approvals = {

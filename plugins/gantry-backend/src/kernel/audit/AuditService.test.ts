@@ -2,7 +2,7 @@ import { createTestDatabases } from '../../__testUtils__/databases';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import { AuditService, chainHash } from './AuditService';
-import { AuditStore } from './AuditStore';
+import { KnexAuditStore } from './KnexAuditStore';
 import { GENESIS_HASH } from './types';
 import { canonicalJson } from './canonicalJson';
 
@@ -24,7 +24,7 @@ describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
     });
     clock = Date.parse('2026-11-01T10:00:00Z');
     audit = new AuditService(
-      new AuditStore(knex),
+      new KnexAuditStore(knex),
       () => new Date((clock += 60_000)),
     );
   });

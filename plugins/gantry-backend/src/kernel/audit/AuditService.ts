@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Knex } from 'knex';
 import { canonicalJson } from './canonicalJson';
+import type { Transaction } from '../transaction';
 import type { AuditStore } from './AuditStore';
 import {
   GENESIS_HASH,
@@ -30,7 +30,7 @@ export class AuditService {
   ) {}
 
   /** Appends within `tx`, or in a transaction of its own when none is given. */
-  async record(entry: AuditEntry, tx?: Knex.Transaction): Promise<AuditRecord> {
+  async record(entry: AuditEntry, tx?: Transaction): Promise<AuditRecord> {
     if (!tx) return this.store.transaction(t => this.record(entry, t));
     const head = await this.store.lockHead(tx);
     const rec: AuditRecord = {

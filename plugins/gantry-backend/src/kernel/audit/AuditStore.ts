@@ -1,89 +1,27 @@
-import type { Knex } from 'knex';
+import type { RunInTransaction, Transaction } from '../transaction';
 import type { ChainHead, StoredAuditRecord } from './types';
 
-type Row = {
-  seq: number | string;
-  occurred_at: string;
-  actor: string;
-  action: string;
-  entity_ref: string | null;
-  record: string;
-  prev_hash: string;
-  hash: string;
-};
+/** The audit chain as AuditService needs it; KnexAuditStore keeps it in the database. */
+export interface AuditStore {
+  transaction: RunInTransaction;
 
-const toStored = (r: Row): StoredAuditRecord => ({
-  seq: Number(r.seq),
-  occurredAt: r.occurred_at,
-  actor: r.actor,
-  action: r.action,
-  entityRef: r.entity_ref,
-  record: r.record,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
+  /** Locks the chain head for the rest of the transaction. */
+  lockHead(tx: Transaction): Promise<ChainHead>;
 
-export class AuditStore {
-  constructor(private readonly db: Knex) {}
+  /** Appends the record and moves the chain head to it. */
+  insert(tx: Transaction, rec: StoredAuditRecord): Promise<void>;
 
-  /** Locks the chain head for the rest of the transaction (PostgreSQL; SQLite serialises writers itself). */
-  async lockHead(tx: Knex.Transaction): Promise<ChainHead> {
-    let q = tx('gantry_audit_head').where({ id: 1 }).first('seq', 'hash');
-    if (tx.client.config.client === 'pg') q = q.forUpdate();
-    const row = await q;
-    return { seq: Number(row.seq), hash: row.hash };
-  }
-
-  async insert(tx: Knex.Transaction, rec: StoredAuditRecord): Promise<void> {
-    await tx('gantry_audit_log').insert({
-      seq: rec.seq,
-      occurred_at: rec.occurredAt,
-      actor: rec.actor,
-      action: rec.action,
-      entity_ref: rec.entityRef,
-      record: rec.record,
-      prev_hash: rec.prevHash,
-      hash: rec.hash,
-    });
-    await tx('gantry_audit_head')
-      .where({ id: 1 })
-      .update({ seq: rec.seq, hash: rec.hash });
-  }
-
-  async head(): Promise<ChainHead> {
-    const row = await this.db('gantry_audit_head')
-      .where({ id: 1 })
-      .first('seq', 'hash');
-    return { seq: Number(row.seq), hash: row.hash };
-  }
+  head(): Promise<ChainHead>;
 
   /** Records in chain order, a page at a time, starting after `afterSeq`. */
-  async page(afterSeq: number, limit: number): Promise<StoredAuditRecord[]> {
-    const rows: Row[] = await this.db('gantry_audit_log')
-      .where('seq', '>', afterSeq)
-      .orderBy('seq', 'asc')
-      .limit(limit);
-    return rows.map(toStored);
-  }
+  page(afterSeq: number, limit: number): Promise<StoredAuditRecord[]>;
 
-  async query(filter: {
+  /** Newest first. */
+  query(filter: {
     entityRef?: string;
     from?: string;
     to?: string;
     limit: number;
     beforeSeq?: number;
-  }): Promise<StoredAuditRecord[]> {
-    const q = this.db<Row>('gantry_audit_log')
-      .orderBy('seq', 'desc')
-      .limit(filter.limit);
-    if (filter.entityRef) q.where('entity_ref', filter.entityRef);
-    if (filter.from) q.where('occurred_at', '>=', filter.from);
-    if (filter.to) q.where('occurred_at', '<', filter.to);
-    if (filter.beforeSeq) q.where('seq', '<', filter.beforeSeq);
-    return (await q).map(toStored);
-  }
-
-  transaction<T>(fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
-  }
+  }): Promise<StoredAuditRecord[]>;
 }

@@ -19,7 +19,6 @@ export interface GantryConfig {
     serviceAccountToken?: string;
     skipTLSVerify?: boolean;
   }>;
-  prometheusBaseUrl?: string;
   /** Prometheus HTTP API (gantry.prometheus.baseUrl); absent when not configured. */
   prometheus?: { url: string; timeoutMs?: number };
 }
@@ -50,7 +49,6 @@ export function readGantryConfig(config: Config): GantryConfig {
         serviceAccountToken: c.getOptionalString('serviceAccountToken'),
         skipTLSVerify: c.getOptionalBoolean('skipTLSVerify'),
       })) ?? [],
-    prometheusBaseUrl: g?.getOptionalString('prometheus.baseUrl'),
     prometheus: g?.has('prometheus.baseUrl')
       ? {
           url: g.getString('prometheus.baseUrl'),

@@ -11,7 +11,7 @@ import type { Request } from 'express';
 import { authorize } from './authorize';
 import { entityRefParams } from './entityRefParams';
 
-export interface EntityRequest {
+interface EntityRequest {
   credentials: BackstageCredentials;
   entity: Entity;
   entityRef: string;

@@ -5,7 +5,7 @@ import { sortedCopy } from './sortedCopy';
 
 export const DEFAULT_CONFIDENCE_LEVEL = 0.98;
 
-export interface MannWhitneyResult {
+interface MannWhitneyResult {
   /** U of the canary sample x: pairs with x > y, plus half of the tied pairs. */
   u: number;
   /** Standardised U after continuity and tie correction (0 when every value ties). */

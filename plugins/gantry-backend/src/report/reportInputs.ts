@@ -1,0 +1,22 @@
+import type {
+  PromotionRequest,
+  ReleaseRecord,
+} from '@gantry/plugin-gantry-common';
+
+/** Releases with their evidence summaries, newest first (evidence provides it). */
+export interface ReleaseHistory {
+  listReleases(entityRef: string, limit: number): Promise<ReleaseRecord[]>;
+}
+
+/** Promotion requests as stored, newest first (approvals provide it). */
+export interface PromotionLog {
+  list(filter: {
+    entityRef: string;
+    limit: number;
+  }): Promise<PromotionRequest[]>;
+}
+
+/** Vulnerabilities accepted until a date (gates provide it). */
+export interface AcceptedVulnerabilities {
+  activeIds(entityRef: string, now: Date): Promise<Set<string>>;
+}
