@@ -6,13 +6,22 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 source "$GANTRY_ROOT/scripts/lib/portal.sh"
 cd "$GANTRY_ROOT"
 
+# Before anything else, so a second start.sh leaves a running portal alone.
+ensure_ports_free
+started=$(date +%s)
 yarn_install
 trap 'echo; echo "==> stopping the portal"; stop_portal' EXIT
 trap 'exit 130' INT TERM
 start_portal_background
-tail -n +1 -f "$PORTAL_LOG" &
 wait_for_portal
 seed_demo
-echo
-echo "Gantry is up: open $FRONTEND_URL (sign in as guest), then Checkout -> Delivery."
+cat <<EOF
+
+Gantry is up ($(($(date +%s) - started)) s):
+  portal     $FRONTEND_URL  (sign in as guest, then Checkout -> Delivery)
+  backend    $BACKEND_URL/api/gantry/health
+  fixtures   http://127.0.0.1:7008  (demo Argo CD and Kubernetes API)
+  logs       ${PORTAL_LOG#"$GANTRY_ROOT"/}  (requests and startup; tail -f it to follow)
+Ctrl-C stops it.
+EOF
 wait "$(cat "$PORTAL_DIR/portal.pid")"

@@ -25,6 +25,13 @@ export interface Config {
         token?: string;
         /** Marks what this instance serves as demo data in the UI. */
         demo?: boolean;
+        /**
+         * The name (in gantry.kubernetes.clusters) of the cluster this Argo CD runs in:
+         * its apps whose destination is https://kubernetes.default.svc (`in-cluster`)
+         * deploy there. Default: the only configured cluster; with several, such apps
+         * show no rollouts and an error asking for this key.
+         */
+        inClusterName?: string;
       }>;
     };
     /** Release and delivery policy: gate rules, trusted builders, approvals. */
@@ -51,10 +58,54 @@ export interface Config {
         };
       };
       /**
-       * SLSA provenance builder.id values the provenance rule trusts. Default none,
-       * which trusts provenance from any builder.
+       * SLSA provenance builder.id values the provenance rule trusts, e.g.
+       * https://github.com/actions/runner/github-hosted. With none configured the
+       * provenance rule fails: no builder is trusted by default.
        */
       trustedBuilders?: string[];
+      /**
+       * Who may sign evidence (DSSE envelopes, Sigstore bundles v0.1-v0.3). An uploaded
+       * signature is checked against this once, at upload, and recorded as verified,
+       * unverified (nothing here could check it) or invalid (wrong key, altered payload,
+       * identity not listed). Gantry never fetches trust material: there is no TUF
+       * update, so refresh the trusted root yourself when Sigstore rotates its keys.
+       */
+      signatures?: {
+        /** Public keys (PEM, SubjectPublicKeyInfo), e.g. cosign.pub; keyId matches a DSSE keyid or a bundle's key hint. */
+        keys?: Array<{ keyId: string; publicKey: string }>;
+        /**
+         * Keyless (Fulcio) signers: the OIDC issuer (e.g.
+         * https://token.actions.githubusercontent.com) and the certificate identity,
+         * either exactly (subject, e.g.
+         * https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main) or as
+         * a regular expression matched against the whole identity (subjectRegExp).
+         * Needs trustedRootFile or trustedRoot.
+         */
+        keyless?: Array<{
+          issuer: string;
+          subject?: string;
+          subjectRegExp?: string;
+        }>;
+        /**
+         * Path of Sigstore's TrustedRoot JSON (trusted_root.json: Fulcio CAs, Rekor and CT
+         * log keys, timestamp authorities), read once at startup. It is the
+         * `trusted_root.json` target of the TUF repository of the Sigstore instance that
+         * issued the certificates (for the public-good instance,
+         * https://tuf-repo-cdn.sigstore.dev); fetch it with a TUF client, which checks it
+         * against the repository's signed metadata, and replace the file when the
+         * instance rotates its keys. Gantry ships no copy.
+         */
+        trustedRootFile?: string;
+        /** The same TrustedRoot JSON given inline (or with `$file`); set this or trustedRootFile. */
+        trustedRoot?: string;
+        /**
+         * Whether the provenance rule accepts only provenance with a verified signature.
+         * Default true when keys or keyless signers are configured, else false.
+         */
+        required?: boolean;
+        /** Per policy: `required` set differently for a named policy. */
+        byPolicy?: { [policy: string]: { required?: boolean } };
+      };
       /**
        * Vulnerability severities that block a promotion when a fix is available.
        * Default [CRITICAL, HIGH].
@@ -62,6 +113,30 @@ export interface Config {
       blockingSeverities?: Array<
         'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN'
       >;
+      /**
+       * How the vulnerabilities rule treats findings without a fix and SARIF scores, for
+       * every policy; `byPolicy` sets them differently for a named policy.
+       */
+      vulnerabilities?: {
+        /**
+         * A SARIF result whose rule's security-severity is at least this blocks, with or
+         * without a fix, unless its rule id is allowlisted. Default 7.0 (GitHub's "high").
+         */
+        securitySeverityThreshold?: number;
+        /** Severities that block even when no fix is available. Default none. */
+        blockUnfixable?: Array<
+          'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN'
+        >;
+        /** Policy name -> the settings above for that policy. */
+        byPolicy?: {
+          [policy: string]: {
+            securitySeverityThreshold?: number;
+            blockUnfixable?: Array<
+              'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN'
+            >;
+          };
+        };
+      };
       /** Promotion approvals. */
       approvals?: {
         /** Environments promotions into which need approval. Default the last environment. */
@@ -147,6 +222,25 @@ export interface Config {
         /** A flag not evaluated this long is stale. Default 30. */
         notEvaluatedDays?: number;
       };
+    };
+    /**
+     * Approved promotions written into the service's GitOps repository (annotations
+     * gantry.dev/gitops-repo, -path, -mode, -image). Credentials and pull/merge request
+     * APIs come from Backstage's `integrations` (github, gitlab).
+     */
+    gitops?: {
+      /** Author of Gantry's commits. Default Gantry <gantry@localhost>. */
+      author?: { name?: string; email?: string };
+      /**
+       * Minutes after which a change still being written (its writer stopped) may be
+       * tried again. Default 10.
+       */
+      staleAfterMinutes?: number;
+      /**
+       * Seconds an approval waits for its Git change before answering; the change goes
+       * on and is recorded when done (shown as pending meanwhile). Default 20.
+       */
+      approvalWaitSeconds?: number;
     };
     /** SLOs (annotations gantry.dev/slo-spec or gantry.dev/slos) */
     slos?: {

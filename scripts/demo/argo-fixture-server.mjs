@@ -42,6 +42,8 @@ function rollout(env, ns, version, status) {
         canary: {
           stableService: 'checkout-stable',
           canaryService: 'checkout-canary',
+          // Weights are real traffic (NGINX canary ingress), as the generated overlays set it up.
+          trafficRouting: { nginx: { stableIngress: 'checkout' } },
           maxUnavailable: 0,
           steps,
         },
@@ -60,30 +62,79 @@ function rollout(env, ns, version, status) {
         },
       },
     },
-    status,
+    status: { observedGeneration: '4', ...status },
   };
+}
+
+const REPLICAS = 3;
+
+/**
+ * What the controller reports beside the step: the router's weights and the replica
+ * counts (the canary ReplicaSet scaled to its weight, the stable one kept whole while
+ * traffic is routed), so the Delivery tab reads actual weights as on a cluster.
+ */
+function syncStatus(r) {
+  const st = r.status;
+  const done = (st.currentStepIndex ?? 0) >= steps.length;
+  let weight = 0;
+  if (!st.abort && !done)
+    for (
+      let i = Math.min(st.currentStepIndex ?? 0, steps.length - 1);
+      i >= 0;
+      i--
+    )
+      if (typeof steps[i].setWeight === 'number') {
+        weight = steps[i].setWeight;
+        break;
+      }
+  const canaryPods = done ? 0 : Math.ceil((REPLICAS * weight) / 100);
+  Object.assign(st, {
+    replicas: REPLICAS + canaryPods,
+    updatedReplicas: done ? REPLICAS : canaryPods,
+    readyReplicas: REPLICAS + canaryPods,
+    availableReplicas: REPLICAS + canaryPods,
+    canary: {
+      weights: {
+        canary: {
+          weight,
+          podTemplateHash: st.currentPodHash,
+          serviceName: 'checkout-canary',
+        },
+        stable: {
+          weight: 100 - weight,
+          podTemplateHash: st.stableRS,
+          serviceName: 'checkout-stable',
+        },
+      },
+    },
+  });
+  return r;
 }
 
 const state = {
   rollouts: {
     'shop-staging': [
-      rollout('staging', 'shop-staging', '1.5.0', {
-        phase: 'Paused',
-        message: 'CanaryPauseStep',
-        currentPodHash: '6f9c7d8b5d',
-        stableRS: '5b8d9c7f4c',
-        currentStepIndex: 4,
-        pauseConditions: [{ reason: 'CanaryPauseStep', startTime: now() }],
-        controllerPause: true,
-      }),
+      syncStatus(
+        rollout('staging', 'shop-staging', '1.5.0', {
+          phase: 'Paused',
+          message: 'CanaryPauseStep',
+          currentPodHash: '6f9c7d8b5d',
+          stableRS: '5b8d9c7f4c',
+          currentStepIndex: 4,
+          pauseConditions: [{ reason: 'CanaryPauseStep', startTime: now() }],
+          controllerPause: true,
+        }),
+      ),
     ],
     'shop-production': [
-      rollout('production', 'shop-production', '1.4.2', {
-        phase: 'Healthy',
-        currentPodHash: '5b8d9c7f4c',
-        stableRS: '5b8d9c7f4c',
-        currentStepIndex: steps.length,
-      }),
+      syncStatus(
+        rollout('production', 'shop-production', '1.4.2', {
+          phase: 'Healthy',
+          currentPodHash: '5b8d9c7f4c',
+          stableRS: '5b8d9c7f4c',
+          currentStepIndex: steps.length,
+        }),
+      ),
     ],
   },
   analysisRuns: {
@@ -242,6 +293,7 @@ function advance(r) {
       phase: 'Healthy',
       stableRS: r.status.currentPodHash,
       pauseConditions: undefined,
+      controllerPause: false,
       message: undefined,
     });
   } else {
@@ -249,8 +301,10 @@ function advance(r) {
       phase: 'Paused',
       message: 'CanaryPauseStep',
       pauseConditions: [{ reason: 'CanaryPauseStep', startTime: now() }],
+      controllerPause: true,
     });
   }
+  syncStatus(r);
 }
 
 function send(res, status, body) {
@@ -322,21 +376,24 @@ const server = http.createServer((req, res) => {
         const patch = JSON.parse(body || '{}');
         if (status && patch.status) {
           const s = patch.status;
-          if (s.abort === true)
+          if (s.abort === true) {
             Object.assign(obj.status, {
               abort: true,
               phase: 'Degraded',
               message: 'RolloutAborted: Rollout aborted update to revision 4',
               pauseConditions: undefined,
+              controllerPause: false,
             });
-          else if (s.abort === false)
+            syncStatus(obj);
+          } else if (s.abort === false) {
             Object.assign(obj.status, {
               abort: false,
               currentStepIndex: 0,
               phase: 'Progressing',
               message: undefined,
             });
-          else if (s.promoteFull) {
+            syncStatus(obj);
+          } else if (s.promoteFull) {
             obj.status.currentStepIndex = steps.length;
             advance(obj);
           } else if ('pauseConditions' in s) {

@@ -8,10 +8,17 @@ export GANTRY_TOKEN="${GANTRY_TOKEN:-gantry-local-demo-token-change-me}"
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Refuses, touching nothing, when the portal (or anything else) already holds a port.
 ensure_ports_free() {
+  local pid=""
+  [ -f "$PORTAL_DIR/portal.pid" ] && pid=$(cat "$PORTAL_DIR/portal.pid")
   for port in 3000 7007 7008; do
     if port_busy "$port"; then
-      echo "gantry: port $port is already in use. Stop whatever listens there (an earlier 'yarn start'?) and run this again." >&2
+      if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        echo "gantry: the portal is already running (process group $pid): open $FRONTEND_URL. Nothing was started or stopped. To restart it, press Ctrl-C in its terminal (or run: kill -- -$pid) and run this again." >&2
+      else
+        echo "gantry: port $port is already in use by another program. Nothing was started or stopped. Stop whatever listens on $port (an earlier 'yarn start'?) and run this again." >&2
+      fi
       exit 1
     fi
   done

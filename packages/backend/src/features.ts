@@ -14,7 +14,7 @@ import catalogBackend from '@backstage/plugin-catalog-backend';
 import catalogBackendModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import catalogBackendModuleLogs from '@backstage/plugin-catalog-backend-module-logs';
 import permissionBackend from '@backstage/plugin-permission-backend';
-import permissionBackendModuleAllowAllPolicy from '@backstage/plugin-permission-backend-module-allow-all-policy';
+import permissionBackendModuleGantryPolicy from '@gantry/plugin-permission-backend-module-gantry';
 import searchBackend from '@backstage/plugin-search-backend';
 import searchBackendModulePg from '@backstage/plugin-search-backend-module-pg';
 import searchBackendModuleCatalog from '@backstage/plugin-search-backend-module-catalog';
@@ -38,7 +38,7 @@ export const features = [
   catalogBackendModuleScaffolderEntityModel,
   catalogBackendModuleLogs,
   permissionBackend,
-  permissionBackendModuleAllowAllPolicy,
+  permissionBackendModuleGantryPolicy,
   searchBackend,
   searchBackendModulePg,
   searchBackendModuleCatalog,

@@ -23,6 +23,7 @@ import { createEvidence } from './evidence/createEvidence';
 import { createFlags } from './flags/createFlags';
 import { flagOffRemedy } from './flags/flagOffRemedy';
 import { createGates } from './gates/createGates';
+import { createGitops } from './gitops/createGitops';
 import { createHistory } from './history/createHistory';
 import { createIncidents } from './incidents/createIncidents';
 import { createContext } from './kernel/createContext';
@@ -90,22 +91,32 @@ export const gantryPlugin = createBackendPlugin({
         const audit = createAudit(ctx);
         const evidence = createEvidence(ctx);
         const approvals = createApprovals(ctx, { evidence: evidence.store });
+        const gitops = createGitops(ctx, {
+          releases: evidence.store,
+          promotions: approvals.promotions,
+        });
+        approvals.promotions.addListener(gitops.listener);
         const history = createHistory(ctx);
         const deployments = createDeployments(ctx, {
           history: history.history,
+          emergencies: approvals.promotions,
         });
         const slo = createSlo(ctx);
+        const canary = createCanary(ctx, {
+          pipeline: deployments.deployments,
+        });
         const gates = createGates(ctx, {
           evidence: evidence.evidence,
           promotions: approvals.promotions,
-          signals: [slo.gateSignal],
+          signals: [slo.gateSignal, canary.gateSignal],
         });
+        // Production syncs and rollbacks pass the gate, whose canary signal reads the pipeline.
+        deployments.useReleaseGate(gates.gates);
         const rollouts = createRollouts(ctx, {
           gates: gates.gates,
           history: history.history,
           deployments: deployments.deployments,
         });
-        const canary = createCanary(ctx);
         const flags = await createFlags(ctx, {
           approvers: approvals.approvers,
           slos: slo.slos,
@@ -128,6 +139,7 @@ export const gantryPlugin = createBackendPlugin({
           promotions: approvals.store,
           allowlist: gates.allowlistStore,
           approvers: approvals.approvers,
+          history: history.history,
         });
         const overview = createOverview(ctx, { moduleChecks });
 
@@ -143,6 +155,7 @@ export const gantryPlugin = createBackendPlugin({
           audit,
           gates,
           approvals,
+          gitops,
           report,
           rollouts,
           deployments,

@@ -21,6 +21,14 @@ export const ANNOTATIONS = {
   escalation: 'gantry.dev/escalation',
   /** How long each escalation level waits, e.g. 15m (default). */
   escalationAfter: 'gantry.dev/escalation-after',
+  /** The service's GitOps repository (its clone URL) that approved promotions write to. */
+  gitopsRepo: 'gantry.dev/gitops-repo',
+  /** The overlay folder per environment; `{environment}` is replaced. Default overlays/{environment}. */
+  gitopsPath: 'gantry.dev/gitops-path',
+  /** `pull-request` (default) or `commit` (pushed straight to the default branch). */
+  gitopsMode: 'gantry.dev/gitops-mode',
+  /** The kustomize `images:` name to rewrite when the overlay lists more than one. */
+  gitopsImage: 'gantry.dev/gitops-image',
 } as const;
 
 /** Label on Argo CD Applications that names their environment (configurable). */

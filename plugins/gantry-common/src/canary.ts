@@ -35,6 +35,9 @@ export interface CanaryMetricStatistics {
   upper: number;
   /** Hodges–Lehmann estimate of the shift canary − baseline. */
   estimate: number;
+  /** Set when the test rejects a shift equal to `lower` (`upper`): the interval is open there. */
+  lowerExcluded?: boolean;
+  upperExcluded?: boolean;
   /** The interval must clear ± tolerance·|estimate| to count as a change. */
   tolerance: { lower: number; upper: number };
   effectSize: {

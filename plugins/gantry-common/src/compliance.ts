@@ -29,6 +29,21 @@ export interface VulnerabilityFinding {
   fixAvailable: boolean;
 }
 
+export interface SecretFinding {
+  ruleId: string;
+  severity: Severity;
+  target: string;
+  title?: string;
+  line?: number;
+}
+
+export interface MisconfigurationFinding {
+  id: string;
+  severity: Severity;
+  target: string;
+  title?: string;
+}
+
 export interface SeverityCount {
   total: number;
   fixable: number;
@@ -40,8 +55,26 @@ export interface EvidenceSummary {
   headline: string;
   vulnerabilities?: {
     counts: Record<Severity, SeverityCount>;
-    /** At most 200 findings, most severe first. */
+    /**
+     * At most 200 findings, most severe first, for people to read. The gates never read
+     * this list: every finding is stored apart and counted by the database.
+     */
     findings: VulnerabilityFinding[];
+  };
+  /** Secrets a scanner found (Trivy `Secrets[]`); every one counts for the secret-scan rule. */
+  secrets?: {
+    tool: string;
+    total: number;
+    counts: Record<Severity, number>;
+    /** At most 50, most severe first; the matched text is never kept. */
+    findings: SecretFinding[];
+  };
+  /** Failed configuration checks (Trivy `Misconfigurations[]` with Status FAIL). */
+  misconfigurations?: {
+    failures: number;
+    counts: Record<Severity, number>;
+    /** At most 50, most severe first. */
+    findings: MisconfigurationFinding[];
   };
   tests?: {
     total: number;
@@ -54,15 +87,24 @@ export interface EvidenceSummary {
   sbom?: {
     format: 'CycloneDX' | 'SPDX';
     specVersion: string;
+    /** Every component, nested ones included (CycloneDX `components[].components[]`). */
     components: number;
+    /** A CycloneDX document that carries only vulnerabilities (VEX), not an inventory. */
+    vexOnly?: boolean;
   };
   provenance?: {
     predicateType: string;
     builderId?: string;
     buildType?: string;
     subjects: Array<{ name: string; sha256?: string }>;
-    signed: boolean;
+    /**
+     * @deprecated Written before signatures were verified: it says only that the DSSE
+     * envelope carried a signature. Read `signature`.
+     */
+    signed?: boolean;
   };
+  /** The signature of a signed document (DSSE envelope, Sigstore bundle); absent when unsigned. */
+  signature?: SignatureReport;
   codeScan?: {
     tools: string[];
     secretScan: boolean;
@@ -75,6 +117,25 @@ export interface EvidenceSummary {
     p99Ms?: number;
   };
   attestation?: { type: string; by?: string[]; url?: string; ticket?: string };
+}
+
+/**
+ * `verified`: checked against configured trust (gantry.compliance.signatures);
+ * `unverified`: signed, but nothing configured could check it;
+ * `invalid`: checked and it does not hold (wrong key, altered payload, untrusted identity).
+ */
+export type SignatureStatus = 'verified' | 'unverified' | 'invalid';
+
+export interface SignatureReport {
+  status: SignatureStatus;
+  /** Who signed, only when verified: the key id, or the certificate identity (SAN). */
+  signer?: string;
+  /** The OIDC issuer of a keyless (Fulcio) certificate, when verified. */
+  issuer?: string;
+  /** How it was checked, or why it could not be or did not hold. */
+  reason: string;
+  /** What carried the signature. */
+  envelope: 'dsse' | 'sigstore-bundle';
 }
 
 export interface EvidenceRecord {
@@ -98,7 +159,11 @@ export interface ReleaseRecord {
   evidence: EvidenceRecord[];
 }
 
-export type GateRuleStatus = 'pass' | 'fail' | 'not-applicable';
+/**
+ * `pending`: the rule applies but its input does not exist yet (no canary judged so
+ * far); it is not a pass, and it does not fail the verdict on its own.
+ */
+export type GateRuleStatus = 'pass' | 'fail' | 'pending' | 'not-applicable';
 
 export interface GateRuleResult {
   rule: string;
@@ -151,12 +216,45 @@ export interface PromotionRequest {
   decisions: ApprovalDecision[];
 }
 
+/** One record a control's result rests on; `href` is an API path when the record can be fetched. */
+export interface ControlEvidence {
+  kind: 'deployment' | 'promotion' | 'release' | 'evidence' | 'approver';
+  id: string;
+  label: string;
+  href?: string;
+}
+
 export interface ControlResult {
   control: 'CC8.1' | 'CC7.1' | 'CC6.1';
   title: string;
   status: 'pass' | 'fail';
   summary: string;
   findings: string[];
+  evidence: ControlEvidence[];
+}
+
+/**
+ * How a production deployment in the history is covered: by an approved promotion request
+ * of its release, by a reviewed emergency request, or not at all.
+ */
+export type DeploymentCoverage =
+  | 'approved'
+  | 'emergency-reviewed'
+  | 'emergency-unreviewed'
+  | 'unapproved';
+
+/** One production deployment of the period, reconciled against the promotion requests. */
+export interface ReconciledDeployment {
+  deploymentId: string;
+  environment: string;
+  application: string;
+  revision: string;
+  startedAt: string;
+  outcome: string;
+  /** The release the revision maps to; absent when no release matches it. */
+  version?: string;
+  coverage: DeploymentCoverage;
+  requestId?: string;
 }
 
 export interface ProductionChange {
@@ -182,5 +280,7 @@ export interface ComplianceReport {
   auditHead: { seq: number; hash: string };
   controls: ControlResult[];
   changes: ProductionChange[];
+  /** Every production deployment of the period (from the deployment history), oldest first. */
+  deployments: ReconciledDeployment[];
   eligibleApprovers: string[];
 }

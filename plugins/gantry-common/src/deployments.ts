@@ -26,6 +26,8 @@ export interface AnalysisRunView {
   phase: string;
   message?: string;
   rolloutType?: string;
+  /** The Experiment (started by an experiment step of the Rollout) that owns the run. */
+  experiment?: string;
   stepIndex?: number;
   startedAt?: string;
   metrics: AnalysisMetricView[];
@@ -47,8 +49,22 @@ export interface RolloutView {
   strategy: 'canary' | 'blueGreen' | 'unknown';
   steps: RolloutStepView[];
   currentStepIndex?: number;
-  /** Share of traffic (or of pods, without traffic routing) on the canary, 0-100. */
+  /** Share of traffic (or of pods, without traffic routing) on the canary, 0-100; = actualWeight. */
   canaryWeight?: number;
+  /** The weight the steps ask for (0 once aborted, 100 past the last step or without steps). */
+  setWeight?: number;
+  /** The weight the canary has, as `kubectl argo rollouts get rollout` shows it. */
+  actualWeight?: number;
+  /**
+   * Set while the controller has not caught up (status.observedGeneration behind
+   * metadata.generation, or a promote not yet reacted to): the CLI's message. The rest of
+   * the status is then the state before the change.
+   */
+  waitingForController?: string;
+  /** status.stableRS: the pod template hash of the stable ReplicaSet. */
+  stableRS?: string;
+  /** rollout.argoproj.io/revision of the Rollout: the revision it is rolling out. */
+  revision?: string;
   paused: boolean;
   pauseConditions: Array<{ reason: string; startTime: string }>;
   /** Duration of the pause step the rollout sits at, e.g. 15m. */
@@ -58,6 +74,8 @@ export interface RolloutView {
   activeSelector?: string;
   previewSelector?: string;
   release?: string;
+  /** status.currentPodHash: the rollouts-pod-template-hash of the desired (canary) pods. */
+  currentPodHash?: string;
   analysisRuns: AnalysisRunView[];
 }
 
@@ -79,6 +97,8 @@ export interface ApplicationView {
     targetRevision?: string;
   }>;
   destination: { server?: string; name?: string; namespace?: string };
+  /** spec.syncPolicy.automated when Argo CD syncs the app by itself; absent when it does not. */
+  automatedSync?: AutomatedSyncPolicy;
   operation?: {
     phase: string;
     message?: string;
@@ -101,6 +121,52 @@ export interface ApplicationView {
     initiatedBy?: string;
   }>;
   rollouts: RolloutView[];
+}
+
+/** Argo CD's spec.syncPolicy.automated. */
+export interface AutomatedSyncPolicy {
+  prune?: boolean;
+  selfHeal?: boolean;
+  allowEmpty?: boolean;
+}
+
+/** The Argo CD actions Gantry offers on an application. */
+export type ArgoCdActionName =
+  | 'sync'
+  | 'refresh'
+  | 'rollback'
+  | 'enable-auto-sync';
+
+/** The body of an Argo CD action request. */
+export interface ArgoCdActionBody {
+  /** rollback: the status.history[].id to return to. */
+  id?: number;
+  /** The release the caller believes the action deploys (checked against the manifests). */
+  release?: string;
+  /** Through a failing production gate, only with an emergency promotion request of the release. */
+  emergency?: { reason: string };
+  /** enable-auto-sync: the policy to restore. */
+  automated?: AutomatedSyncPolicy;
+}
+
+/** What an Argo CD action did, for the Delivery tab to say truthfully. */
+export interface ArgoCdActionResult {
+  action: ArgoCdActionName;
+  application: string;
+  /** The production gate the action passed, with the release(s) it resolved to. */
+  gate?: {
+    environment: string;
+    releases: Array<{
+      version: string;
+      verdict: 'pass' | 'fail';
+      /** Let through on an emergency promotion request despite a failing gate. */
+      emergency?: { requestId: string; reason: string; failingRules: string[] };
+    }>;
+  };
+  /** A rollback of an auto-synced app turned automated sync off first (Argo CD refuses otherwise). */
+  autoSyncDisabled?: { previous: AutomatedSyncPolicy };
+  /** enable-auto-sync turned it back on with this policy. */
+  autoSyncEnabled?: AutomatedSyncPolicy;
 }
 
 export interface DeploymentsView {

@@ -14,3 +14,4 @@ export * from './flagRollouts';
 export * from './slos';
 export * from './canary';
 export * from './incidents';
+export * from './gitops';

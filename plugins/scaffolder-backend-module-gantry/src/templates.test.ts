@@ -180,6 +180,18 @@ describe('templates in a dry run through the real scaffolder backend', () => {
     expect(
       await validateTree(path.join(dir, 'deploy'), { build: 'kustomize' }),
     ).toMatchObject({ valid: true, alertmanagerChecked: 4 });
+    const analysis = parse(
+      fs.readFileSync(
+        path.join(dir, 'deploy/base/analysistemplate.yaml'),
+        'utf8',
+      ),
+    );
+    expect(analysis.spec.metrics[0].name).toBe('gantry-release-gate');
+    expect(
+      analysis.spec.args.find((a: any) => a.name === 'gate-token').valueFrom,
+    ).toEqual({
+      secretKeyRef: { name: 'inventory-alerting', key: 'gate-token' },
+    });
 
     // alerts carry the entity and link their TechDocs runbook, which the template wrote
     const alertName = 'InventoryHighErrorRate';
@@ -252,9 +264,30 @@ describe('templates in a dry run through the real scaffolder backend', () => {
       secretStore: 'aws',
       pager: 'opsgenie',
       gitopsRepoUrl: 'github.com?owner=acme&repo=gitops',
+      gateUrl: 'https://gantry.internal.acme.dev',
+      gateTokenSecret: 'gantry-gate',
+      gateTokenSecretKey: 'token',
     });
     expect(failures(r)).toEqual([]);
     const dir = writeOut(r.directoryContents);
+    // the release gate's options from the form reach the AnalysisTemplate's first metric
+    const template = parse(
+      fs.readFileSync(
+        path.join(dir, 'services/payment-gateway/base/analysistemplate.yaml'),
+        'utf8',
+      ),
+    );
+    expect(template.spec.metrics[0]).toMatchObject({
+      name: 'gantry-release-gate',
+      provider: {
+        web: {
+          url: 'https://gantry.internal.acme.dev/api/gantry/entities/default/component/payment-gateway/releases/{{args.release}}/gates/{{args.environment}}',
+        },
+      },
+    });
+    expect(
+      template.spec.args.find((a: any) => a.name === 'gate-token').valueFrom,
+    ).toEqual({ secretKeyRef: { name: 'gantry-gate', key: 'token' } });
     const amc = parse(
       fs.readFileSync(
         path.join(

@@ -13,6 +13,11 @@ export interface ReleaseLookup {
   getRelease(entityRef: string, version: string): Promise<unknown>;
 }
 
+/** Told once a request takes effect (approved, or emergency), after its transaction commits. */
+export interface PromotionListener {
+  approved(request: PromotionRequest): Promise<void>;
+}
+
 const HOUR = 3_600_000;
 
 /**
@@ -35,6 +40,22 @@ export class PromotionService {
       now?: () => Date;
     },
   ) {}
+
+  private readonly listeners: PromotionListener[] = [];
+
+  /** Registration instead of an import: gitops writes approved releases into Git. */
+  addListener(listener: PromotionListener) {
+    this.listeners.push(listener);
+  }
+
+  private async tellApproved(request: PromotionRequest) {
+    for (const listener of this.listeners)
+      await listener
+        .approved(request)
+        .catch(e =>
+          this.deps.logger.error(`Listener failed on ${request.id}: ${e}`),
+        );
+  }
 
   private now() {
     return this.deps.now?.() ?? new Date();
@@ -135,23 +156,37 @@ export class PromotionService {
         tx,
       );
     });
-    const owners = await this.deps.approvers.ownersOf(input.entityRef);
-    await this.deps.notifier
-      .notify({
-        recipients: [...owners, ...approverGroups],
-        title: input.emergency
-          ? `Emergency promotion of ${input.entityRef} ${input.version} needs a review`
-          : `Approve ${input.entityRef} ${input.version} into ${input.environment}?`,
-        description: `${input.requestedBy}: ${input.reason}`,
-        link: '/gantry/approvals',
-        topic: 'gantry-approvals',
-      })
-      .catch(e =>
-        this.deps.logger.warn(
-          `Could not notify approvers of ${request.id}: ${e}`,
-        ),
-      );
+    if (request.emergency) await this.tellApproved(request);
+    await this.notifyApprovers(request).catch(e =>
+      this.deps.logger.warn(
+        `Could not notify approvers of ${request.id}: ${e}`,
+      ),
+    );
     return request;
+  }
+
+  /** Asks the people who may decide, by name, so the requester is never asked to approve their own request. */
+  private async notifyApprovers(request: PromotionRequest) {
+    const recipients = await this.deps.approvers.approversToAsk({
+      entityRef: request.entityRef,
+      extraGroups: request.approverGroups,
+      requestedBy: request.requestedBy,
+    });
+    if (!recipients.length) {
+      this.deps.logger.warn(
+        `Nobody but the requester may decide ${request.id} (${request.entityRef}); add members to its owning group or gantry.compliance.approvals.extraApproverGroups.`,
+      );
+      return;
+    }
+    await this.deps.notifier.notify({
+      recipients,
+      title: request.emergency
+        ? `Emergency promotion of ${request.entityRef} ${request.version} needs a review`
+        : `Approve ${request.entityRef} ${request.version} into ${request.environment}?`,
+      description: `${request.requestedBy}: ${request.reason}`,
+      link: '/gantry/approvals',
+      topic: 'gantry-approvals',
+    });
   }
 
   async assertKnownUser(userRef: string): Promise<void> {
@@ -191,7 +226,7 @@ export class PromotionService {
         'A rejection needs a comment that tells the requester what to change.',
       );
     }
-    return this.deps.store.transaction(async tx => {
+    const decided = await this.deps.store.transaction(async tx => {
       const stored = await this.deps.store.get(input.id, tx);
       if (!stored) throw new NotFoundError(`No promotion request ${input.id}.`);
       const p = this.effective(stored);
@@ -245,6 +280,8 @@ export class PromotionService {
       );
       return (await this.deps.store.get(p.id, tx))!;
     });
+    if (decided.status === 'approved') await this.tellApproved(decided);
+    return decided;
   }
 
   /** The after-the-fact review an emergency promotion must get from another approver. */

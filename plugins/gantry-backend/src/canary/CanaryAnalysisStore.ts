@@ -28,5 +28,13 @@ export interface CanaryAnalysisStore {
   /** Newest first. */
   list(entityRef: string, limit: number): Promise<CanaryAnalysis[]>;
 
+  /** Every step's analysis of one canary revision of a rollout, newest first. */
+  listForCanary(canary: {
+    entityRef: string;
+    rolloutNamespace: string;
+    rolloutName: string;
+    canaryHash: string;
+  }): Promise<CanaryAnalysis[]>;
+
   get(entityRef: string, id: string): Promise<CanaryAnalysis | undefined>;
 }

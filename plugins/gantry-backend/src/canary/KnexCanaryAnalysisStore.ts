@@ -104,6 +104,26 @@ export class KnexCanaryAnalysisStore implements CanaryAnalysisStore {
     return rows.map(fromRow);
   }
 
+  async listForCanary(canary: {
+    entityRef: string;
+    rolloutNamespace: string;
+    rolloutName: string;
+    canaryHash: string;
+  }): Promise<CanaryAnalysis[]> {
+    const rows = await this.db(TABLE)
+      .where({
+        entity_ref: canary.entityRef,
+        rollout_namespace: canary.rolloutNamespace,
+        rollout_name: canary.rolloutName,
+        canary_hash: canary.canaryHash,
+      })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
+    return rows.map(fromRow);
+  }
+
   async get(
     entityRef: string,
     id: string,

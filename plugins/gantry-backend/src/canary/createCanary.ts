@@ -1,13 +1,19 @@
 import type { GantryContext } from '../kernel/context';
+import type { PipelineReader } from '../kernel/ports';
+import { canaryGateSignal } from './canaryGateSignal';
 import { CanaryAnalysisService } from './CanaryAnalysisService';
 import { KnexCanaryAnalysisStore } from './KnexCanaryAnalysisStore';
 import { readCanaryConfig } from './canaryConfig';
 import { createCanaryRouter } from './router';
 
-/** Canary analysis judged from the metrics source (Mann-Whitney, Kayenta-style scores). */
-export function createCanary(ctx: GantryContext) {
+/** Canary analysis judged from the metrics source (Mann-Whitney, Kayenta-style scores); its verdicts feed the `canary` gate rule. */
+export function createCanary(
+  ctx: GantryContext,
+  deps: { pipeline: PipelineReader },
+) {
+  const store = new KnexCanaryAnalysisStore(ctx.db);
   const canary = new CanaryAnalysisService({
-    store: new KnexCanaryAnalysisStore(ctx.db),
+    store,
     audit: ctx.audit,
     prometheus: ctx.providers.prometheus,
     config: readCanaryConfig(ctx.rootConfig),
@@ -19,5 +25,6 @@ export function createCanary(ctx: GantryContext) {
       canary,
     }),
     canary,
+    gateSignal: canaryGateSignal({ store, pipeline: deps.pipeline }),
   };
 }

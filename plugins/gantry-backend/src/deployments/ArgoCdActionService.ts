@@ -1,36 +1,55 @@
 import type { Entity } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
-import { ANNOTATIONS } from '@gantry/plugin-gantry-common';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ANNOTATIONS,
+  type ArgoCdActionName,
+  type ArgoCdActionResult,
+  type AutomatedSyncPolicy,
+} from '@gantry/plugin-gantry-common';
 import type { AuditService } from '../kernel/audit/AuditService';
 import type { ArgoCdClient } from '../providers/ArgoCdClient';
+import type { ProductionGate } from './productionGate';
 
-export type ArgoCdAction = 'sync' | 'refresh' | 'rollback';
+export type ArgoCdAction = ArgoCdActionName;
 
 /**
- * Sync, refresh or roll back one of an entity's Argo CD applications. The application
- * must be one the entity's argocd/* annotations find, so a permission on one entity
- * never reaches another's applications.
+ * Sync, refresh or roll back one of an entity's Argo CD applications, and turn its
+ * automated sync back on. The application must be one the entity's argocd/* annotations
+ * find, so a permission on one entity never reaches another's applications.
+ *
+ * In production sync, rollback and enable-auto-sync pass the release gate first
+ * (ProductionGate).
+ *
+ * Argo CD refuses to roll back an app with automated sync, so a rollback turns it off
+ * first, records that, and returns the previous policy for `enable-auto-sync`.
  */
 export class ArgoCdActionService {
   constructor(
-    private readonly deps: { argocd: ArgoCdClient; audit: AuditService },
+    private readonly deps: {
+      argocd: ArgoCdClient;
+      audit: AuditService;
+      gate: ProductionGate;
+    },
   ) {}
 
-  private async assertOwned(
+  /** The application if the entity's annotations find it; 404 otherwise. */
+  private async ownedApp(
     entity: Entity,
     entityRef: string,
     instance: string,
     name: string,
-  ) {
+  ): Promise<{ appNamespace?: string; app?: any }> {
     const a = entity.metadata.annotations ?? {};
     const appNamespace = a[ANNOTATIONS.argocdAppNamespace];
+    let app: any;
     let owned = false;
     if (a[ANNOTATIONS.argocdAppSelector]) {
       const apps = await this.deps.argocd.listApplications(instance, {
         selector: a[ANNOTATIONS.argocdAppSelector],
         appNamespace,
       });
-      owned = apps.some(app => app.metadata?.name === name);
+      app = apps.find(x => x.metadata?.name === name);
+      owned = Boolean(app);
     } else if (a[ANNOTATIONS.argocdAppName]) {
       owned = a[ANNOTATIONS.argocdAppName] === name;
     }
@@ -39,7 +58,7 @@ export class ArgoCdActionService {
         `Argo CD application ${name} on ${instance} is not one of ${entityRef}'s applications.`,
       );
     }
-    return appNamespace;
+    return { appNamespace, app };
   }
 
   async act(input: {
@@ -49,30 +68,162 @@ export class ArgoCdActionService {
     name: string;
     action: ArgoCdAction;
     historyId?: number;
+    /** The release the caller believes the action deploys; checked, not trusted. */
+    release?: string;
+    emergency?: { reason: string };
+    /** enable-auto-sync: the policy to restore (a rollback's result says the previous one). */
+    automated?: AutomatedSyncPolicy;
     actor: string;
-  }): Promise<{ action: ArgoCdAction; application: string }> {
-    if (input.action === 'rollback' && !Number.isInteger(input.historyId)) {
+  }): Promise<ArgoCdActionResult> {
+    const { instance, name, action } = input;
+    if (action === 'rollback' && !Number.isInteger(input.historyId)) {
       throw new InputError(
         'A rollback needs the history id to return to: send {"id": <status.history[].id>}.',
       );
     }
-    const appNamespace = await this.assertOwned(
+    const owned = await this.ownedApp(
       input.entity,
       input.entityRef,
-      input.instance,
-      input.name,
+      instance,
+      name,
     );
-    if (input.action === 'sync')
-      await this.deps.argocd.sync(input.instance, input.name, appNamespace);
-    if (input.action === 'refresh')
-      await this.deps.argocd.refresh(input.instance, input.name, appNamespace);
-    if (input.action === 'rollback')
+    const { appNamespace } = owned;
+    if (action === 'refresh') {
+      await this.deps.argocd.refresh(instance, name, appNamespace);
+      await this.record(input, {});
+      return { action, application: name };
+    }
+    const app =
+      owned.app ??
+      (await this.deps.argocd.getApplication(instance, name, appNamespace));
+    const automated: AutomatedSyncPolicy | undefined =
+      app?.spec?.syncPolicy?.automated ?? undefined;
+    let revisions: string[] | undefined;
+    if (action === 'rollback') {
+      const entry = (app?.status?.history ?? []).find(
+        (h: any) => h.id === input.historyId,
+      );
+      if (!entry) {
+        throw new InputError(
+          `${name} has no deployment #${
+            input.historyId
+          } in its Argo CD history (ids: ${
+            (app?.status?.history ?? []).map((h: any) => h.id).join(', ') ||
+            'none'
+          }); pick one from the Delivery tab.`,
+        );
+      }
+      revisions = entry.revisions ?? (entry.revision ? [entry.revision] : []);
+    }
+    if (action === 'enable-auto-sync' && automated) {
+      throw new ConflictError(
+        `${name} already syncs automatically (${JSON.stringify(automated)}).`,
+      );
+    }
+
+    const gate = await this.deps.gate.check(
+      input,
+      app,
+      appNamespace,
+      revisions,
+    );
+    const result: ArgoCdActionResult = {
+      action,
+      application: name,
+      ...(gate ? { gate } : {}),
+    };
+
+    if (action === 'sync') {
+      await this.deps.argocd.sync(instance, name, appNamespace);
+    } else if (action === 'enable-auto-sync') {
+      const policy = input.automated ?? {};
+      await this.deps.argocd.patchApplication(
+        instance,
+        name,
+        { spec: { syncPolicy: { automated: policy } } },
+        appNamespace,
+      );
+      result.autoSyncEnabled = policy;
+    } else if (automated) {
+      result.autoSyncDisabled = { previous: automated };
+      await this.rollbackWithoutAutoSync(input, appNamespace, automated);
+    } else {
       await this.deps.argocd.rollback(
-        input.instance,
-        input.name,
+        instance,
+        name,
         input.historyId!,
         appNamespace,
       );
+    }
+    await this.record(input, {
+      ...(action === 'rollback'
+        ? { historyId: input.historyId, revisions: revisions ?? [] }
+        : {}),
+      ...(result.autoSyncEnabled ? { automated: result.autoSyncEnabled } : {}),
+      ...(gate ? { gate } : {}),
+    });
+    return result;
+  }
+
+  /**
+   * Argo CD refuses to roll back while automated sync is on: turn it off (recorded), roll
+   * back, and if the rollback fails, turn it on again so nothing changed.
+   */
+  private async rollbackWithoutAutoSync(
+    input: {
+      entityRef: string;
+      instance: string;
+      name: string;
+      historyId?: number;
+      actor: string;
+    },
+    appNamespace: string | undefined,
+    automated: AutomatedSyncPolicy,
+  ) {
+    const { instance, name } = input;
+    const setAutomated = (policy: AutomatedSyncPolicy | null) =>
+      this.deps.argocd.patchApplication(
+        instance,
+        name,
+        { spec: { syncPolicy: { automated: policy } } },
+        appNamespace,
+      );
+    const audit = (action: string, details: Record<string, unknown>) =>
+      this.deps.audit.record({
+        actor: input.actor,
+        action,
+        entityRef: input.entityRef,
+        details: { instance, application: name, ...details },
+      });
+    await setAutomated(null);
+    await audit('argocd.auto-sync-disabled', {
+      reason: `rollback to deployment #${input.historyId}`,
+      previous: { ...automated },
+    });
+    try {
+      await this.deps.argocd.rollback(
+        instance,
+        name,
+        input.historyId!,
+        appNamespace,
+      );
+    } catch (e) {
+      await setAutomated(automated);
+      await audit('argocd.auto-sync-restored', {
+        reason: `the rollback failed: ${(e as Error).message}`,
+        policy: { ...automated },
+      });
+      throw e;
+    }
+  }
+
+  private async record(
+    input: { actor: string; action: ArgoCdAction; entityRef: string } & {
+      instance: string;
+      name: string;
+    },
+    details: Record<string, unknown>,
+  ) {
     await this.deps.audit.record({
       actor: input.actor,
       action: `argocd.${input.action}`,
@@ -80,9 +231,8 @@ export class ArgoCdActionService {
       details: {
         instance: input.instance,
         application: input.name,
-        ...(input.action === 'rollback' ? { historyId: input.historyId } : {}),
+        ...details,
       },
     });
-    return { action: input.action, application: input.name };
   }
 }

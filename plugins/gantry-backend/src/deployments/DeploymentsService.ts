@@ -9,13 +9,10 @@ import type { GantryConfig } from '../kernel/config/gantryConfig';
 import type { ArgoCdClient } from '../providers/ArgoCdClient';
 import type { RolloutsClient } from '../providers/RolloutsClient';
 import { entitySelector } from '../kernel/entitySelector';
+import { matchesLabels, type LabelSelector } from '../kernel/labelSelector';
 import { rolloutView } from './rolloutView';
 import { applicationView } from './applicationView';
-
-const selectorString = (labels: Record<string, string>) =>
-  Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
+import { clusterOf } from './clusterOf';
 
 /**
  * An entity's pipeline: its Argo CD Applications (found by the argocd/* annotations other
@@ -95,7 +92,12 @@ export class DeploymentsService {
       }),
     );
 
-    const selector = entitySelector(entity);
+    let selector: LabelSelector | undefined;
+    try {
+      selector = entitySelector(entity);
+    } catch (e) {
+      errors.push({ source: 'catalog', message: (e as Error).message });
+    }
     const order = (env: string) => {
       const i = config.environments.indexOf(env);
       return i < 0 ? config.environments.length : i;
@@ -158,20 +160,22 @@ export class DeploymentsService {
     }
   }
 
+  /** The commit of the first Git source (a multi-source app may start with a Helm chart). */
   private async commitOf(
     instance: string,
     app: any,
     view: Omit<ApplicationView, 'rollouts'>,
     errors: DeploymentsView['errors'],
   ) {
-    const revision = view.revisions[0];
-    if (!revision || view.sources[0]?.chart) return undefined;
+    const index = view.sources.findIndex(s => !s.chart);
+    const revision = index < 0 ? undefined : view.revisions[index];
+    if (!revision) return undefined;
     try {
       const m = await this.deps.argocd.revisionMetadata(
         instance,
         app.metadata.name,
         revision,
-        app.spec?.sources ? 0 : undefined,
+        app.spec?.sources ? index : undefined,
       );
       return { author: m.author, date: m.date, message: m.message };
     } catch (e) {
@@ -183,42 +187,34 @@ export class DeploymentsService {
     }
   }
 
-  /** The cluster an app deploys to: matched by API server URL, else the only configured one. */
-  private clusterFor(
-    view: Omit<ApplicationView, 'rollouts'>,
-  ): string | undefined {
-    const clusters = this.deps.config.kubernetesClusters;
-    const byUrl = clusters.find(
-      c =>
-        c.url.replace(/\/$/, '') ===
-        view.destination.server?.replace(/\/$/, ''),
-    );
-    const byName = clusters.find(c => c.name === view.destination.name);
-    return (
-      byUrl ??
-      byName ??
-      (clusters.length === 1 ? clusters[0] : undefined)
-    )?.name;
-  }
-
   private async rolloutsFor(
     view: Omit<ApplicationView, 'rollouts'>,
-    selector: Record<string, string> | undefined,
+    selector: LabelSelector | undefined,
     errors: DeploymentsView['errors'],
   ) {
-    const cluster = this.clusterFor(view);
     const namespace = view.destination.namespace;
-    if (!selector || !cluster || !namespace) return [];
+    if (!selector || !namespace) return [];
+    const { cluster, problem } = clusterOf(view, this.deps.config);
+    if (problem)
+      errors.push({ source: `argocd:${view.instance}`, message: problem });
+    if (!cluster) return [];
     try {
-      const [rollouts, runs] = await Promise.all([
-        this.deps.rollouts.listRollouts(
-          cluster,
-          namespace,
-          selectorString(selector),
-        ),
+      const [listed, runs] = await Promise.all([
+        this.deps.rollouts.listRollouts(cluster, namespace, selector.text),
         this.deps.rollouts.listAnalysisRuns(cluster, namespace),
       ]);
-      return rollouts.map(r => rolloutView(cluster, r, runs));
+      const rollouts = listed.filter(r =>
+        matchesLabels(selector, r.metadata?.labels ?? {}),
+      );
+      // Only experiment steps create Experiments (which own their AnalysisRuns).
+      const experiments = rollouts.some(r =>
+        (r.spec?.strategy?.canary?.steps ?? []).some(
+          (step: any) => step?.experiment,
+        ),
+      )
+        ? await this.deps.rollouts.listExperiments(cluster, namespace)
+        : [];
+      return rollouts.map(r => rolloutView(cluster, r, runs, experiments));
     } catch (e) {
       errors.push({
         source: `kubernetes:${cluster}`,

@@ -30,6 +30,7 @@ export function applicationView(
       name: app.spec?.destination?.name,
       namespace: app.spec?.destination?.namespace,
     },
+    automatedSync: app.spec?.syncPolicy?.automated ?? undefined,
     operation: op && {
       phase: op.phase,
       message: op.message,

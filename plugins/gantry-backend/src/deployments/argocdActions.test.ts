@@ -56,6 +56,17 @@ describe('Argo CD actions', () => {
       http.post(`${ARGO}/api/v1/applications/:name/sync`, record),
       http.post(`${ARGO}/api/v1/applications/:name/rollback`, record),
       http.get(`${ARGO}/api/v1/applications/:name`, record),
+      http.get(`${ARGO}/api/v1/applications/:name/manifests`, async r => {
+        await record(r);
+        return HttpResponse.json(
+          JSON.parse(
+            fs.readFileSync(
+              path.join(__dirname, '__fixtures__', 'manifests-production.json'),
+              'utf8',
+            ),
+          ),
+        );
+      }),
     );
     server = await startGantry({
       config: {
@@ -86,13 +97,18 @@ describe('Argo CD actions', () => {
   it('syncs, refreshes and rolls back with the bodies Argo CD expects', async () => {
     expect((await act('checkout-staging', 'sync')).status).toBe(200);
     expect((await act('checkout-staging', 'refresh')).status).toBe(200);
-    expect(
-      (await act('checkout-production', 'rollback', { id: 1 })).body,
-    ).toEqual({ action: 'rollback', application: 'checkout-production' });
+    // Production passes its gate first (argocdGate.test.ts); this release has no evidence.
+    const gated = await act('checkout-production', 'rollback', { id: 1 });
+    expect(gated.status).toBe(409);
+    expect(gated.body.error.message).toContain(
+      'Rollback of checkout-production is blocked by the production gate of release 1.4.2',
+    );
     expect(seen).toEqual([
       'POST /api/v1/applications/checkout-staging/sync Bearer t0k {"prune":false,"dryRun":false}',
       'GET /api/v1/applications/checkout-staging?refresh=normal Bearer t0k',
-      'POST /api/v1/applications/checkout-production/rollback Bearer t0k {"id":1,"prune":false,"dryRun":false}',
+      `GET /api/v1/applications/checkout-production/manifests?revisions=${'1'.repeat(
+        40,
+      )}&sourcePositions=1&revisions=7.1.0&sourcePositions=2 Bearer t0k`,
     ]);
   });
 

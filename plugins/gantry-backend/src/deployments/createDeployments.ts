@@ -1,5 +1,7 @@
 import type { GantryContext } from '../kernel/context';
+import type { ReleaseGate } from '../kernel/ports';
 import { ArgoCdActionService } from './ArgoCdActionService';
+import { ProductionGate, type EmergencyPromotions } from './productionGate';
 import {
   DeploymentsService,
   type ArgoCdHistorySink,
@@ -9,7 +11,10 @@ import { createDeploymentsRouter } from './router';
 /** The pipeline per entity (Argo CD applications with their Rollouts) and the Argo CD actions. */
 export function createDeployments(
   ctx: GantryContext,
-  deps: { history: ArgoCdHistorySink },
+  deps: {
+    history: ArgoCdHistorySink;
+    emergencies: EmergencyPromotions;
+  },
 ) {
   const deployments = new DeploymentsService({
     argocd: ctx.providers.argocd,
@@ -18,9 +23,16 @@ export function createDeployments(
     history: deps.history,
     logger: ctx.logger,
   });
+  const productionGate = new ProductionGate({
+    argocd: ctx.providers.argocd,
+    emergencies: deps.emergencies,
+    environments: ctx.config.environments,
+    environmentLabel: ctx.config.environmentLabel,
+  });
   const argocdActions = new ArgoCdActionService({
     argocd: ctx.providers.argocd,
     audit: ctx.audit,
+    gate: productionGate,
   });
   return {
     router: createDeploymentsRouter({
@@ -30,5 +42,8 @@ export function createDeployments(
     }),
     deployments,
     argocdActions,
+    /** Register the release gate once the gates are built. */
+    useReleaseGate: (gates: ReleaseGate) =>
+      productionGate.useReleaseGate(gates),
   };
 }

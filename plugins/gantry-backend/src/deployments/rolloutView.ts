@@ -4,6 +4,7 @@ import type {
   RolloutView,
 } from '@gantry/plugin-gantry-common';
 import { releaseOf } from '../providers/rolloutTypes';
+import { actualWeight, rolloutPhase, setWeight } from './rolloutStatus';
 
 function steps(r: any): RolloutStepView[] {
   return (r.spec?.strategy?.canary?.steps ?? []).map(
@@ -18,22 +19,7 @@ function steps(r: any): RolloutStepView[] {
   );
 }
 
-/** Canary share: the traffic weight Argo Rollouts reports, else the last setWeight reached. */
-function canaryWeight(
-  r: any,
-  st: RolloutStepView[],
-  fullyPromoted: boolean,
-): number | undefined {
-  if (!r.spec?.strategy?.canary) return undefined;
-  const reported = r.status?.canary?.weights?.canary?.weight;
-  if (typeof reported === 'number') return reported;
-  if (fullyPromoted) return 100;
-  const current = r.status?.currentStepIndex ?? 0;
-  const reached = st.filter(s => s.kind === 'setWeight' && s.index < current);
-  return reached.length ? reached[reached.length - 1].weight : 0;
-}
-
-function analysisRunView(run: any): AnalysisRunView {
+function analysisRunView(run: any, experiment?: string): AnalysisRunView {
   const specMetrics = new Map<string, any>(
     (run.spec?.metrics ?? []).map((m: any) => [m.name, m]),
   );
@@ -43,6 +29,7 @@ function analysisRunView(run: any): AnalysisRunView {
     phase: run.status?.phase ?? 'Pending',
     message: run.status?.message,
     rolloutType: labels['rollout-type'],
+    ...(experiment ? { experiment } : {}),
     stepIndex:
       labels['step-index'] !== undefined
         ? Number(labels['step-index'])
@@ -75,35 +62,60 @@ function strategyOf(r: any): RolloutView['strategy'] {
   return 'unknown';
 }
 
-/** A Rollout and the AnalysisRuns it owns (by owner UID), as the Delivery tab shows them. */
-export function rolloutView(cluster: string, r: any, runs: any[]): RolloutView {
+const ownedBy = (o: any, uid: string | undefined) =>
+  Boolean(uid) &&
+  (o.metadata?.ownerReferences ?? []).some((ref: any) => ref.uid === uid);
+
+/**
+ * A Rollout and the AnalysisRuns it owns (by owner UID) or that one of its Experiments
+ * owns, as the Delivery tab shows them and `kubectl argo rollouts get rollout` derives them.
+ */
+export function rolloutView(
+  cluster: string,
+  r: any,
+  runs: any[],
+  experiments: any[] = [],
+): RolloutView {
   const st = steps(r);
   const fullyPromoted =
     Boolean(r.status?.currentPodHash) &&
     r.status?.currentPodHash === r.status?.stableRS;
   const current = r.status?.currentStepIndex;
   const pauseConditions = r.status?.pauseConditions ?? [];
+  const uid = r.metadata?.uid;
+  const ownExperiments = new Map<string, string>(
+    experiments
+      .filter(e => ownedBy(e, uid))
+      .map(e => [e.metadata?.uid, e.metadata?.name]),
+  );
   const owned = runs
-    .filter(run =>
-      (run.metadata?.ownerReferences ?? []).some(
-        (o: any) => o.uid === r.metadata?.uid,
-      ),
-    )
+    .map(run => ({
+      run,
+      experiment: (run.metadata?.ownerReferences ?? [])
+        .map((ref: any) => ownExperiments.get(ref.uid))
+        .find(Boolean) as string | undefined,
+    }))
+    .filter(({ run, experiment }) => experiment || ownedBy(run, uid))
     .sort((a, b) =>
-      String(b.metadata?.creationTimestamp).localeCompare(
-        String(a.metadata?.creationTimestamp),
+      String(b.run.metadata?.creationTimestamp).localeCompare(
+        String(a.run.metadata?.creationTimestamp),
       ),
     );
+  const { phase, message, waitingForController } = rolloutPhase(r);
+  const weight = actualWeight(r);
   return {
     cluster,
     namespace: r.metadata?.namespace,
     name: r.metadata?.name,
-    phase: r.status?.phase ?? 'Unknown',
-    message: r.status?.message,
+    phase,
+    message,
     strategy: strategyOf(r),
     steps: st,
     currentStepIndex: current,
-    canaryWeight: canaryWeight(r, st, fullyPromoted),
+    canaryWeight: weight,
+    setWeight: setWeight(r),
+    actualWeight: weight,
+    ...(waitingForController ? { waitingForController } : {}),
     paused: Boolean(r.spec?.paused) || pauseConditions.length > 0,
     pauseConditions,
     pauseDuration:
@@ -112,9 +124,14 @@ export function rolloutView(cluster: string, r: any, runs: any[]): RolloutView {
         : undefined,
     aborted: Boolean(r.status?.abort),
     fullyPromoted,
+    stableRS: r.status?.stableRS || undefined,
+    revision: r.metadata?.annotations?.['rollout.argoproj.io/revision'],
     activeSelector: r.status?.blueGreen?.activeSelector,
     previewSelector: r.status?.blueGreen?.previewSelector,
     release: releaseOf(r),
-    analysisRuns: owned.map(analysisRunView),
+    currentPodHash: r.status?.currentPodHash,
+    analysisRuns: owned.map(({ run, experiment }) =>
+      analysisRunView(run, experiment),
+    ),
   };
 }

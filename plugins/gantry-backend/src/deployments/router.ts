@@ -5,20 +5,21 @@ import {
   gantryArgoCdRollbackPermission,
   gantryArgoCdSyncPermission,
 } from '@gantry/plugin-gantry-common';
-import { z } from 'zod';
 import type { EntityAccess } from '../kernel/http/EntityAccess';
 import { actorOf } from '../kernel/http/principal';
 import { parseBody } from '../kernel/http/validate';
+import { argocdActionBody } from './actionBody';
 import type { ArgoCdAction, ArgoCdActionService } from './ArgoCdActionService';
 import type { DeploymentsService } from './DeploymentsService';
 
-const PERMISSIONS = {
+// Turning automated sync back on makes Argo CD sync on its own: it needs the sync permission.
+const PERMISSIONS: Record<ArgoCdAction, typeof gantryArgoCdSyncPermission> = {
   sync: gantryArgoCdSyncPermission,
   refresh: gantryArgoCdRefreshPermission,
   rollback: gantryArgoCdRollbackPermission,
+  'enable-auto-sync': gantryArgoCdSyncPermission,
 };
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-const actionBody = z.object({ id: z.number().int().nonnegative().optional() });
 
 export function createDeploymentsRouter(deps: {
   access: EntityAccess;
@@ -37,7 +38,9 @@ export function createDeploymentsRouter(deps: {
     `${entity}/argocd/:instance/applications/:application/:action`,
     async (req, res) => {
       const action = req.params.action as ArgoCdAction;
-      const permission = PERMISSIONS[action];
+      const permission = Object.hasOwn(PERMISSIONS, action)
+        ? PERMISSIONS[action]
+        : undefined;
       if (!permission) {
         throw new InputError(
           `Unknown Argo CD action '${
@@ -49,7 +52,7 @@ export function createDeploymentsRouter(deps: {
         if (!NAME.test(req.params[key]))
           throw new InputError(`Invalid ${key} '${req.params[key]}'.`);
       }
-      const body = parseBody(actionBody, req.body ?? {});
+      const body = parseBody(argocdActionBody, req.body ?? {});
       const {
         credentials,
         entity: e,
@@ -63,6 +66,9 @@ export function createDeploymentsRouter(deps: {
           name: req.params.application,
           action,
           historyId: body.id,
+          release: body.release,
+          emergency: body.emergency,
+          automated: body.automated,
           actor: actorOf(credentials),
         }),
       );

@@ -6,8 +6,8 @@ import type {
   ReleaseRecord,
 } from '@gantry/plugin-gantry-common';
 import type { AuditService } from '../kernel/audit/AuditService';
-import type { EvidenceStore } from './EvidenceStore';
-import { parseEvidence } from './parsers';
+import type { EvidenceStore, VulnerabilityMatch } from './EvidenceStore';
+import { parseUpload, type ParseOptions } from './parsers';
 
 export const MAX_EVIDENCE_BYTES = 5 * 1024 * 1024;
 
@@ -30,6 +30,8 @@ export class EvidenceService {
     private readonly store: EvidenceStore,
     private readonly audit: AuditService,
     private readonly now: () => Date = () => new Date(),
+    /** The trust uploaded signatures are checked against (none: all unverified). */
+    private readonly parseOptions: ParseOptions = {},
   ) {}
 
   async upload(
@@ -46,7 +48,11 @@ export class EvidenceService {
       );
     }
     // Parse before opening the transaction: invalid documents never touch the database.
-    const summary = await parseEvidence(input.format, input.content);
+    const { summary, vulnerabilities } = await parseUpload(
+      input.format,
+      input.content,
+      this.parseOptions,
+    );
     const sha256 = createHash('sha256').update(input.content).digest('hex');
 
     return this.store.transaction(async tx => {
@@ -113,7 +119,12 @@ export class EvidenceService {
         uploadedAt: this.now().toISOString(),
         summary,
       };
-      await this.store.insertEvidence(tx, record, input.content);
+      await this.store.insertEvidence(
+        tx,
+        record,
+        input.content,
+        vulnerabilities,
+      );
       await this.audit.record(
         {
           actor: input.actor,
@@ -148,6 +159,15 @@ export class EvidenceService {
       ...release,
       evidence: await this.store.evidenceFor(entityRef, version),
     };
+  }
+
+  /** Every vulnerability of the release's evidence that matches, counted by the store (no cap). */
+  matchingVulnerabilities(
+    entityRef: string,
+    version: string,
+    match: VulnerabilityMatch,
+  ) {
+    return this.store.matchingVulnerabilities(entityRef, version, match);
   }
 
   async content(id: string) {

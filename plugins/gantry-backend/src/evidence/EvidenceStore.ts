@@ -3,9 +3,20 @@ import type {
   ReleaseRecord,
 } from '@gantry/plugin-gantry-common';
 import type { RunInTransaction, Transaction } from '../kernel/transaction';
+import type { VulnerabilityRow } from './parsers';
 
 /** A release without its evidence. */
 export type ReleaseInfo = Omit<ReleaseRecord, 'evidence'>;
+
+/**
+ * Which vulnerabilities to find: those of `fixableSeverities` that have a fix, every one
+ * of `anySeverities`, and every one whose security-severity score is at least `minScore`.
+ */
+export interface VulnerabilityMatch {
+  fixableSeverities: string[];
+  anySeverities: string[];
+  minScore?: number;
+}
 
 /** Releases and their evidence as the evidence service (and approvals) need them. */
 export interface EvidenceStore {
@@ -33,12 +44,24 @@ export interface EvidenceStore {
     key: { entityRef: string; version: string; format: string; sha256: string },
   ): Promise<EvidenceRecord | undefined>;
 
-  /** Stores the record and the original bytes. */
+  /** Stores the record, the original bytes and every vulnerability the document reports. */
   insertEvidence(
     tx: Transaction,
     rec: EvidenceRecord,
     content: Buffer,
+    vulnerabilities: VulnerabilityRow[],
   ): Promise<void>;
+
+  /**
+   * The distinct ids (with their most severe severity) of the release's vulnerabilities
+   * that `match`, most severe first, over all of its evidence: counted in the database,
+   * with no cap.
+   */
+  matchingVulnerabilities(
+    entityRef: string,
+    version: string,
+    match: VulnerabilityMatch,
+  ): Promise<Array<{ id: string; severity: string }>>;
 
   /** The newest `limit` releases of the entity, each with its evidence (oldest upload first). */
   listReleases(entityRef: string, limit: number): Promise<ReleaseRecord[]>;

@@ -1,8 +1,9 @@
-import type {
-  EvidenceFormat,
-  EvidenceRecord,
-  EvidenceSummary,
-  ReleaseRecord,
+import {
+  SEVERITIES,
+  type EvidenceFormat,
+  type EvidenceRecord,
+  type EvidenceSummary,
+  type ReleaseRecord,
 } from '@gantry/plugin-gantry-common';
 import type { Knex } from 'knex';
 import {
@@ -10,7 +11,16 @@ import {
   type RunInTransaction,
   type Transaction,
 } from '../kernel/transaction';
-import type { EvidenceStore, ReleaseInfo } from './EvidenceStore';
+import type {
+  EvidenceStore,
+  ReleaseInfo,
+  VulnerabilityMatch,
+} from './EvidenceStore';
+import type { VulnerabilityRow } from './parsers';
+
+const SEVERITY_ORDER: readonly string[] = SEVERITIES;
+/** 100 rows of 7 values stay below SQLite's 999 bound parameters per statement. */
+const INSERT_CHUNK = 100;
 
 type ReleaseRow = {
   entity_ref: string;
@@ -116,7 +126,12 @@ export class KnexEvidenceStore implements EvidenceStore {
     return r && toEvidence(r);
   }
 
-  async insertEvidence(tx: Transaction, rec: EvidenceRecord, content: Buffer) {
+  async insertEvidence(
+    tx: Transaction,
+    rec: EvidenceRecord,
+    content: Buffer,
+    vulnerabilities: VulnerabilityRow[],
+  ) {
     await tx('gantry_evidence').insert({
       id: rec.id,
       entity_ref: rec.entityRef,
@@ -129,6 +144,64 @@ export class KnexEvidenceStore implements EvidenceStore {
       uploaded_by: rec.uploadedBy,
       uploaded_at: rec.uploadedAt,
     });
+    for (let i = 0; i < vulnerabilities.length; i += INSERT_CHUNK) {
+      await tx('gantry_evidence_vulnerabilities').insert(
+        vulnerabilities.slice(i, i + INSERT_CHUNK).map(v => ({
+          evidence_id: rec.id,
+          entity_ref: rec.entityRef,
+          version: rec.version,
+          vulnerability_id: v.id,
+          severity: v.severity,
+          fixable: v.fixable,
+          score: v.score ?? null,
+        })),
+      );
+    }
+  }
+
+  async matchingVulnerabilities(
+    entityRef: string,
+    version: string,
+    match: VulnerabilityMatch,
+  ): Promise<Array<{ id: string; severity: string }>> {
+    const { fixableSeverities, anySeverities, minScore } = match;
+    if (
+      !fixableSeverities.length &&
+      !anySeverities.length &&
+      minScore === undefined
+    )
+      return [];
+    const rows: Array<{ vulnerability_id: string; severity: string }> =
+      await this.db('gantry_evidence_vulnerabilities')
+        .where({ entity_ref: entityRef, version })
+        .andWhere(q => {
+          if (fixableSeverities.length)
+            q.orWhere(w =>
+              w
+                .whereIn('severity', fixableSeverities)
+                .andWhere('fixable', true),
+            );
+          if (anySeverities.length) q.orWhereIn('severity', anySeverities);
+          if (minScore !== undefined) q.orWhere('score', '>=', minScore);
+        })
+        .distinct('vulnerability_id', 'severity');
+    const rank = (s: string) => {
+      const i = SEVERITY_ORDER.indexOf(s);
+      return i < 0 ? SEVERITY_ORDER.length : i;
+    };
+    const worst = new Map<string, string>();
+    for (const r of rows) {
+      const seen = worst.get(r.vulnerability_id);
+      if (seen === undefined || rank(r.severity) < rank(seen))
+        worst.set(r.vulnerability_id, r.severity);
+    }
+    return [...worst]
+      .map(([id, severity]) => ({ id, severity }))
+      .sort(
+        (a, b) =>
+          rank(a.severity) - rank(b.severity) ||
+          Number(a.id > b.id) - Number(a.id < b.id),
+      );
   }
 
   async listReleases(

@@ -1,6 +1,6 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   EVIDENCE_FORMATS,
   gantryEvidenceUploadPermission,
@@ -100,10 +100,9 @@ export function createEvidenceRouter(deps: {
   router.get(`${entity}/evidence/:id/content`, async (req, res) => {
     const { entityRef } = await deps.access.resolve(req);
     const { record, content } = await deps.evidence.content(req.params.id);
+    // Another entity's evidence is as unknown here as a missing one (the read was checked on this entity).
     if (record.entityRef !== entityRef) {
-      throw new InputError(
-        `Evidence ${req.params.id} belongs to ${record.entityRef}, not ${entityRef}.`,
-      );
+      throw new NotFoundError(`No evidence ${req.params.id} for ${entityRef}.`);
     }
     res
       .attachment(

@@ -88,7 +88,24 @@ export class FlagApprovalService {
     });
   }
 
+  /** The change `id` of `entityRef`; a change of another entity is as unknown as a missing one. */
+  private async changeOf(
+    entityRef: string,
+    id: string,
+    tx: Parameters<FlagChangeStore['get']>[1],
+  ): Promise<FlagChangeRequest> {
+    const c = await this.deps.changes.get(id, tx);
+    if (
+      !c ||
+      c.entityRef.toLocaleLowerCase('en-US') !==
+        entityRef.toLocaleLowerCase('en-US')
+    )
+      throw new NotFoundError(`No flag change ${id} for ${entityRef}.`);
+    return c;
+  }
+
   async decide(input: {
+    entityRef: string;
     id: string;
     userRef: string;
     decision: 'approve' | 'reject';
@@ -101,9 +118,9 @@ export class FlagApprovalService {
     }
     let stale: StaleVersionError | undefined;
     const decided = await this.deps.changes.transaction(async tx => {
-      const stored = await this.deps.changes.get(input.id, tx);
-      if (!stored) throw new NotFoundError(`No flag change ${input.id}.`);
-      const c = this.effective(stored);
+      const c = this.effective(
+        await this.changeOf(input.entityRef, input.id, tx),
+      );
       if (c.status !== 'pending') {
         throw new ConflictError(
           `Flag change ${c.id} is ${c.status}${
@@ -177,6 +194,7 @@ export class FlagApprovalService {
 
   /** The after-the-fact review a kill switch or ramp-guard stop in an approval environment needs. */
   async review(input: {
+    entityRef: string;
     id: string;
     userRef: string;
     comment: string;
@@ -187,8 +205,7 @@ export class FlagApprovalService {
       );
     }
     return this.deps.changes.transaction(async tx => {
-      const c = await this.deps.changes.get(input.id, tx);
-      if (!c) throw new NotFoundError(`No flag change ${input.id}.`);
+      const c = await this.changeOf(input.entityRef, input.id, tx);
       if (c.reviewStatus !== 'pending') {
         throw new ConflictError(`Flag change ${c.id} has no pending review.`);
       }

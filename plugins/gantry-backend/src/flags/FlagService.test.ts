@@ -162,13 +162,24 @@ describe.each(databases.eachSupportedId())('FlagService on %s', databaseId => {
     expect((await approvals.awaiting(bob)).map(c => c.id)).toEqual([change.id]);
     expect(await approvals.awaiting(carol)).toEqual([]);
     await expect(
-      approvals.decide({ id: change.id, userRef: alice, decision: 'approve' }),
+      approvals.decide({
+        entityRef: ENTITY,
+        id: change.id,
+        userRef: alice,
+        decision: 'approve',
+      }),
     ).rejects.toThrow(/You made this flag change, so you cannot approve it/);
     await expect(
-      approvals.decide({ id: change.id, userRef: carol, decision: 'approve' }),
+      approvals.decide({
+        entityRef: ENTITY,
+        id: change.id,
+        userRef: carol,
+        decision: 'approve',
+      }),
     ).rejects.toThrow(/Only members of group:default\/payments may approve/);
 
     const approved = await approvals.decide({
+      entityRef: ENTITY,
       id: change.id,
       userRef: bob,
       decision: 'approve',
@@ -187,13 +198,19 @@ describe.each(databases.eachSupportedId())('FlagService on %s', databaseId => {
       'flag.create',
     ]);
     await expect(
-      approvals.decide({ id: change.id, userRef: bob, decision: 'approve' }),
+      approvals.decide({
+        entityRef: ENTITY,
+        id: change.id,
+        userRef: bob,
+        decision: 'approve',
+      }),
     ).rejects.toThrow(/is applied/);
   });
 
   it('marks an approval stale when the flag changed after the request', async () => {
     await upsert('production', null).then(p =>
       approvals.decide({
+        entityRef: ENTITY,
         id: (p as any).change.id,
         userRef: bob,
         decision: 'approve',
@@ -202,12 +219,18 @@ describe.each(databases.eachSupportedId())('FlagService on %s', databaseId => {
     const first = (await upsert('production', 1)) as any;
     const second = (await upsert('production', 1, bob)) as any;
     await approvals.decide({
+      entityRef: ENTITY,
       id: second.change.id,
       userRef: alice,
       decision: 'approve',
     });
     const err = await approvals
-      .decide({ id: first.change.id, userRef: bob, decision: 'approve' })
+      .decide({
+        entityRef: ENTITY,
+        id: first.change.id,
+        userRef: bob,
+        decision: 'approve',
+      })
       .catch(e => e);
     expect(err).toBeInstanceOf(StaleVersionError);
     expect(err.current).toMatchObject({ version: 2 });
@@ -230,6 +253,7 @@ describe.each(databases.eachSupportedId())('FlagService on %s', databaseId => {
     });
     await upsert('production', null, alice, rollout).then(p =>
       approvals.decide({
+        entityRef: ENTITY,
         id: (p as any).change.id,
         userRef: bob,
         decision: 'approve',
@@ -257,9 +281,15 @@ describe.each(databases.eachSupportedId())('FlagService on %s', databaseId => {
     });
 
     await expect(
-      approvals.review({ id: change.id, userRef: alice, comment: 'fine' }),
+      approvals.review({
+        entityRef: ENTITY,
+        id: change.id,
+        userRef: alice,
+        comment: 'fine',
+      }),
     ).rejects.toThrow(/cannot review/);
     const reviewed = await approvals.review({
+      entityRef: ENTITY,
       id: change.id,
       userRef: bob,
       comment: 'errors came from the flag',

@@ -175,6 +175,7 @@ describe.each(databases.eachSupportedId())('RampGuard on %s', databaseId => {
     );
 
     const reviewed = await approvals.review({
+      entityRef: ENTITY,
       id: change.id,
       userRef: 'user:default/bob',
       comment: 'Checked the incident; the ramp stays stopped.',

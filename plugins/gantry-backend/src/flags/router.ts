@@ -242,7 +242,7 @@ export function createFlagsRouter(deps: {
   });
 
   const approver = async (req: import('express').Request) => {
-    const { credentials } = await deps.access.resolve(
+    const { credentials, entityRef } = await deps.access.resolve(
       req,
       gantryFlagApprovePermission,
     );
@@ -252,22 +252,23 @@ export function createFlagsRouter(deps: {
         'Flag changes are approved and reviewed by people: sign in as a user, not a service.',
       );
     }
-    return userRef;
+    // The permission was checked on the entity in the URL, so only its changes are reachable.
+    return { userRef, entityRef };
   };
 
   router.post(`${entity}/flag-changes/:id/decision`, async (req, res) => {
-    const userRef = await approver(req);
+    const who = await approver(req);
     const body = parseBody(decisionBody, req.body);
     res.json(
-      await deps.approvals.decide({ id: req.params.id, userRef, ...body }),
+      await deps.approvals.decide({ id: req.params.id, ...who, ...body }),
     );
   });
 
   router.post(`${entity}/flag-changes/:id/review`, async (req, res) => {
-    const userRef = await approver(req);
+    const who = await approver(req);
     const body = parseBody(reviewBody, req.body);
     res.json(
-      await deps.approvals.review({ id: req.params.id, userRef, ...body }),
+      await deps.approvals.review({ id: req.params.id, ...who, ...body }),
     );
   });
 

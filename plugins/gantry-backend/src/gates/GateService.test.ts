@@ -114,6 +114,21 @@ function gates(opts: {
         createdAt: NOW.toISOString(),
         evidence: opts.evidence,
       }),
+      // what KnexEvidenceStore answers from its rows, here from the summaries' findings
+      // (rules/evidenceRules.test.ts runs the rules on SQLite and PostgreSQL)
+      matchingVulnerabilities: async (
+        _ref: string,
+        _version: string,
+        m: { fixableSeverities: string[]; anySeverities: string[] },
+      ) =>
+        opts.evidence
+          .flatMap(e => e.summary.vulnerabilities?.findings ?? [])
+          .filter(
+            f =>
+              (f.fixAvailable && m.fixableSeverities.includes(f.severity)) ||
+              m.anySeverities.includes(f.severity),
+          )
+          .map(f => ({ id: f.id, severity: f.severity })),
     } as unknown as EvidenceService,
     promotions: {
       needsApproval: (env: string) => env === 'production',

@@ -6,17 +6,23 @@ import {
   type GateRuleResult,
   type GateVerdict,
 } from '@gantry/plugin-gantry-common';
-import type {
-  ComplianceConfig,
-  GateRule,
+import {
+  signatureRequiredBy,
+  vulnerabilitySettingsOf,
+  type ComplianceConfig,
+  type GateRule,
 } from '../kernel/config/complianceConfig';
 import type { ApprovalStates, ReleaseEvidence } from './gateInputs';
 import type { AllowlistStore } from './AllowlistStore';
 import type { GateSignal } from '../kernel/ports';
+import { provenanceRule } from './rules/provenance';
+import { sbomRule } from './rules/sbom';
+import { secretScanRule } from './rules/secretScan';
+import { testsRule } from './rules/tests';
+import { vulnerabilitiesRule } from './rules/vulnerabilities';
 
 export type { GateSignal };
 
-const SLSA_V1 = 'https://slsa.dev/provenance/v1';
 const list = (items: string[], max = 5) =>
   items.length <= max
     ? items.join(', ')
@@ -76,6 +82,7 @@ export class GateService {
           entityRef,
           version,
           environment,
+          policy,
           evidence: release.evidence,
           imageDigest: release.imageDigest,
           now,
@@ -100,6 +107,7 @@ export class GateService {
       entityRef: string;
       version: string;
       environment: string;
+      policy: string;
       evidence: EvidenceRecord[];
       imageDigest?: string;
       now: Date;
@@ -117,137 +125,25 @@ export class GateService {
       reason,
     });
     switch (rule) {
-      case 'vulnerabilities': {
-        const scans = ev.filter(e => e.summary.vulnerabilities);
-        if (scans.length === 0)
-          return fail(
-            'No vulnerability scan uploaded (trivy, SARIF with security-severity, or CycloneDX with vulnerabilities).',
-          );
-        const allowed = await this.deps.allowlist.activeIds(
-          ctx.entityRef,
-          ctx.now,
-        );
-        const blocking = new Set<string>();
-        const accepted = new Set<string>();
-        for (const e of scans) {
-          for (const f of e.summary.vulnerabilities!.findings) {
-            if (
-              !f.fixAvailable ||
-              !this.deps.config.blockingSeverities.includes(f.severity)
-            )
-              continue;
-            (allowed.has(f.id) ? accepted : blocking).add(f.id);
-          }
-        }
-        if (blocking.size) {
-          return fail(
-            `${blocking.size} ${this.deps.config.blockingSeverities.join(
-              '/',
-            )} vulnerabilit${
-              blocking.size === 1 ? 'y has' : 'ies have'
-            } a fix available: ${list([
-              ...blocking,
-            ])}. Upgrade, or allowlist with a justification and expiry.`,
-          );
-        }
-        return pass(
-          `No fixable ${this.deps.config.blockingSeverities.join(
-            '/',
-          )} vulnerabilities in ${scans.length} scan(s)${
-            accepted.size
-              ? `; ${accepted.size} allowlisted (${list([...accepted])})`
-              : ''
-          }.`,
-        );
-      }
-      case 'tests': {
-        const runs = ev.filter(e => e.summary.tests);
-        if (runs.length === 0)
-          return fail(
-            'No test results uploaded (JUnit XML or an in-toto test-result attestation).',
-          );
-        const failed = runs.reduce((n, e) => n + e.summary.tests!.failed, 0);
-        const total = runs.reduce((n, e) => n + e.summary.tests!.total, 0);
-        if (failed > 0) {
-          const names = runs.flatMap(e =>
-            e.summary.tests!.failures.map(f => f.name),
-          );
-          return fail(`${failed} of ${total} tests failed: ${list(names)}.`);
-        }
-        return pass(`${total} tests passed in ${runs.length} report(s).`);
-      }
-      case 'sbom': {
-        const sbom = ev.find(e => e.summary.sbom);
-        return sbom
-          ? pass(
-              `${sbom.summary.sbom!.format} ${
-                sbom.summary.sbom!.specVersion
-              } SBOM with ${sbom.summary.sbom!.components} components.`,
-            )
-          : fail('No SBOM uploaded (CycloneDX 1.4-1.6 JSON or SPDX 2.3 JSON).');
-      }
-      case 'provenance': {
-        const prov = ev.filter(
-          e => e.summary.provenance?.predicateType === SLSA_V1,
-        );
-        if (prov.length === 0)
-          return fail(
-            'No SLSA provenance v1 uploaded (in-toto statement, plain or in a DSSE envelope).',
-          );
-        const trusted = this.deps.config.trustedBuilders;
-        const fromTrusted = prov.filter(
-          e =>
-            trusted.length === 0 ||
-            trusted.includes(e.summary.provenance!.builderId ?? ''),
-        );
-        if (fromTrusted.length === 0) {
-          return fail(
-            `Provenance comes from ${list(
-              prov.map(
-                e => e.summary.provenance!.builderId ?? 'an unnamed builder',
-              ),
-            )}, not a trusted builder (${list(trusted)}).`,
-          );
-        }
-        if (!ctx.imageDigest) {
-          return fail(
-            'The release has no image digest to match provenance against; upload evidence with ?imageDigest=sha256:<digest>.',
-          );
-        }
-        const hex = ctx.imageDigest.replace(/^sha256:/, '');
-        const match = fromTrusted.find(e =>
-          e.summary.provenance!.subjects.some(s => s.sha256 === hex),
-        );
-        return match
-          ? pass(
-              `Provenance from ${
-                match.summary.provenance!.builderId
-              } covers image ${ctx.imageDigest}.`,
-            )
-          : fail(
-              `No provenance subject has the deployed image digest ${ctx.imageDigest}.`,
-            );
-      }
-      case 'secret-scan': {
-        const scans = ev.filter(e => e.summary.codeScan?.secretScan);
-        if (scans.length === 0)
-          return fail(
-            'No secret scan uploaded (SARIF from gitleaks, trufflehog, detect-secrets or a tool named *secret*).',
-          );
-        const findings = scans.reduce((n, e) => {
-          const r = e.summary.codeScan!.results;
-          return n + r.error + r.warning + r.note + r.none;
-        }, 0);
-        return findings === 0
-          ? pass(
-              `Secret scan clean (${list(
-                scans.flatMap(e => e.summary.codeScan!.tools),
-              )}).`,
-            )
-          : fail(
-              `Secret scan reports ${findings} finding(s); rotate and remove the secrets, then scan again.`,
-            );
-      }
+      case 'vulnerabilities':
+        return vulnerabilitiesRule(ctx, {
+          blockingSeverities: this.deps.config.blockingSeverities,
+          settings: vulnerabilitySettingsOf(this.deps.config, ctx.policy),
+          evidence: this.deps.evidence,
+          allowlist: this.deps.allowlist,
+        });
+      case 'tests':
+        return testsRule(ev);
+      case 'sbom':
+        return sbomRule(ev);
+      case 'provenance':
+        return provenanceRule(ev, {
+          trustedBuilders: this.deps.config.trustedBuilders,
+          requireSignature: signatureRequiredBy(this.deps.config, ctx.policy),
+          imageDigest: ctx.imageDigest,
+        });
+      case 'secret-scan':
+        return secretScanRule(ev);
       case 'approvals': {
         if (!this.deps.promotions.needsApproval(ctx.environment))
           return {

@@ -6,6 +6,20 @@ import type {
 /** A release with its evidence; throws NotFoundError when none is recorded (evidence provides it). */
 export interface ReleaseEvidence {
   getRelease(entityRef: string, version: string): Promise<ReleaseRecord>;
+  /**
+   * Distinct ids (most severe severity each) of ALL the release's vulnerabilities that
+   * are of `fixableSeverities` with a fix, of `anySeverities`, or scored at least
+   * `minScore` (SARIF security-severity); most severe first, never capped.
+   */
+  matchingVulnerabilities(
+    entityRef: string,
+    version: string,
+    match: {
+      fixableSeverities: string[];
+      anySeverities: string[];
+      minScore?: number;
+    },
+  ): Promise<Array<{ id: string; severity: string }>>;
 }
 
 /** Which environments need approval and where a release's requests stand (approvals provide it). */

@@ -10,6 +10,7 @@ import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import {
   ANNOTATIONS,
   type DeploymentHistoryPage,
+  type DeploymentRecord,
   type DoraPeriod,
   type DoraView,
 } from '@gantry/plugin-gantry-common';
@@ -244,6 +245,16 @@ export class DeploymentHistoryService {
       nextBefore:
         items.length > q.limit ? page[page.length - 1].startedAt : undefined,
     };
+  }
+
+  /** Every deployment of one entity and environment that started in [from, to), oldest first. */
+  async between(
+    entityRef: string,
+    environment: string,
+    from: string,
+    to: string,
+  ): Promise<DeploymentRecord[]> {
+    return this.deps.store.between(entityRef, environment, from, to);
   }
 
   async dora(

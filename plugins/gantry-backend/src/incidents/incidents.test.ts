@@ -117,6 +117,12 @@ describe.each(databases.eachSupportedId())('incidents on %s', id => {
           ),
         ),
       ),
+      // What Argo CD renders at history #1 (1.4.1), which the production gate checks.
+      http.get(`${ARGO}/api/v1/applications/:name/manifests`, () =>
+        HttpResponse.json(
+          readFixture('deployments', 'manifests-production-1.json'),
+        ),
+      ),
       http.post(
         `${ARGO}/api/v1/applications/:name/rollback`,
         async ({ params, request: r }) => {
@@ -167,6 +173,9 @@ describe.each(databases.eachSupportedId())('incidents on %s', id => {
               argocd: { instances: [{ name: 'main', url: ARGO }] },
               kubernetes: { clusters: [{ name: 'prod', url: K8S }] },
               incidents: { correlationWindow: '2h' },
+              compliance: {
+                policies: { default: { production: ['tests'] } },
+              },
             },
           },
         }),
@@ -268,6 +277,20 @@ describe.each(databases.eachSupportedId())('incidents on %s', id => {
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toContain("'gantry.argocd.rollback'");
     expect((await remedy(abort)).status).toBe(200);
+    // A rollback of production passes the gate of the release it returns to (issue 16).
+    const gated = await remedy(rollback);
+    expect(gated.status).toBe(409);
+    expect(gated.body.error.message).toContain(
+      'Rollback of checkout-production is blocked by the production gate of release 1.4.1',
+    );
+    await request(server)
+      .post(`${base}/releases/1.4.1/evidence/junit?commit=${'1'.repeat(40)}`)
+      .set('Authorization', service())
+      .set('Content-Type', 'application/xml')
+      .send(
+        '<testsuite name="checkout" tests="1"><testcase name="ok"/></testsuite>',
+      )
+      .expect(201);
     expect((await remedy(rollback)).status).toBe(200);
     expect(calls).toEqual([
       'patch shop-prod/checkout-worker {"status":{"abort":true}}',

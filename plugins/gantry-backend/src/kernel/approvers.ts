@@ -68,6 +68,29 @@ export class ApproverDirectory {
       .map(r => r.targetRef);
   }
 
+  /**
+   * The people to ask for a decision: members of the owners and extra approver groups
+   * (users named as owners directly count too), never the requester, whom segregation
+   * of duties forbids from deciding.
+   */
+  async approversToAsk(input: {
+    entityRef: string;
+    extraGroups: string[];
+    requestedBy: string;
+  }): Promise<string[]> {
+    const key = (r: string) => r.toLocaleLowerCase('en-US');
+    const refs = [
+      ...(await this.ownersOf(input.entityRef)),
+      ...input.extraGroups,
+    ];
+    const people = new Map<string, string>();
+    for (const ref of refs)
+      for (const member of await this.membersOf(ref))
+        if (key(member) !== key(input.requestedBy))
+          people.set(key(member), member);
+    return [...people.values()];
+  }
+
   async userExists(userRef: string): Promise<boolean> {
     const user = await this.catalog.getEntityByRef(userRef, {
       credentials: await this.credentials(),

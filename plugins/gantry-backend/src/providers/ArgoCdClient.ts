@@ -67,8 +67,15 @@ export class ArgoCdClient {
       );
     }
     if (!res.ok) {
+      // Argo CD's errors are {error, code, message}; its message says why it refused.
+      const detail = await res
+        .json()
+        .then((b: { message?: unknown }) =>
+          typeof b?.message === 'string' ? `: ${b.message}` : '',
+        )
+        .catch(() => '');
       throw new ServiceUnavailableError(
-        `Argo CD ${name} answered ${res.status} to ${path}.`,
+        `Argo CD ${name} answered ${res.status} to ${path}${detail}.`,
       );
     }
     try {
@@ -153,6 +160,54 @@ export class ArgoCdClient {
           ...(appNamespace ? { appNamespace } : {}),
         },
       },
+    );
+  }
+
+  /**
+   * PATCH /applications/{name} (ApplicationPatchRequest): a JSON merge patch of the
+   * Application, e.g. `{spec: {syncPolicy: {automated: null}}}` to stop automated sync.
+   */
+  patchApplication(
+    instance: string,
+    name: string,
+    patch: object,
+    appNamespace?: string,
+  ): Promise<any> {
+    return this.call(instance, `/applications/${encodeURIComponent(name)}`, {
+      method: 'PATCH',
+      body: {
+        name,
+        patch: JSON.stringify(patch),
+        patchType: 'merge',
+        ...(appNamespace ? { appNamespace } : {}),
+      },
+    });
+  }
+
+  /**
+   * GET /applications/{name}/manifests: the manifests Argo CD renders for the app's
+   * target revision, or at a history entry's revision(s): `revision` for a single-source
+   * app, `revisions` with their 1-based `sourcePositions` for a multi-source one.
+   * Answers `{manifests: string[]}`, each a JSON-encoded object.
+   */
+  manifests(
+    instance: string,
+    name: string,
+    opts: { revisions?: string[]; appNamespace?: string } = {},
+  ): Promise<{ manifests?: string[] | null }> {
+    const q = new URLSearchParams();
+    const revisions = opts.revisions ?? [];
+    if (revisions.length === 1) q.set('revision', revisions[0]);
+    if (revisions.length > 1)
+      revisions.forEach((r, i) => {
+        q.append('revisions', r);
+        q.append('sourcePositions', String(i + 1));
+      });
+    if (opts.appNamespace) q.set('appNamespace', opts.appNamespace);
+    const query = q.size ? `?${q}` : '';
+    return this.call(
+      instance,
+      `/applications/${encodeURIComponent(name)}/manifests${query}`,
     );
   }
 

@@ -80,4 +80,49 @@ describe('RolloutsClient against the Kubernetes API', () => {
       "No Kubernetes cluster 'eu' in gantry.kubernetes.clusters (configured: prod).",
     );
   });
+
+  it('sends the unified patch to the main resource when /status answers 404, and only then', async () => {
+    const seen: string[] = [];
+    let statusAnswer = 404;
+    server.use(
+      http.patch(`${API}${path}/status`, async ({ request }) => {
+        seen.push(`status ${await request.text()}`);
+        return HttpResponse.json(
+          {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: 'the server could not find the requested resource',
+            reason: statusAnswer === 404 ? 'NotFound' : 'Forbidden',
+            details: {},
+            code: statusAnswer,
+          },
+          { status: statusAnswer },
+        );
+      }),
+      http.patch(`${API}${path}`, async ({ request }) => {
+        seen.push(`main ${await request.text()}`);
+        return HttpResponse.json({ metadata: { name: 'checkout' } });
+      }),
+    );
+    const plan = {
+      status: { status: { promoteFull: true } },
+      main: { spec: { paused: false } },
+      unified: { spec: { paused: false }, status: { promoteFull: true } },
+    };
+    expect(await client.applyPlan('prod', 'shop', 'checkout', plan)).toEqual([
+      { subresource: 'main', body: plan.unified },
+    ]);
+    expect(seen).toEqual([
+      'status {"status":{"promoteFull":true}}',
+      'main {"spec":{"paused":false},"status":{"promoteFull":true}}',
+    ]);
+    seen.length = 0;
+    statusAnswer = 403;
+    await expect(
+      client.applyPlan('prod', 'shop', 'checkout', plan),
+    ).rejects.toThrow('The Kubernetes API of cluster prod answered 403');
+    expect(seen).toEqual(['status {"status":{"promoteFull":true}}']);
+  });
 });

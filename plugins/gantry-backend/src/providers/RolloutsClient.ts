@@ -6,7 +6,11 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import type { RolloutObject, RolloutPatch } from './rolloutTypes';
+import type {
+  RolloutObject,
+  RolloutPatch,
+  RolloutPatchPlan,
+} from './rolloutTypes';
 
 interface ClusterConfig {
   name: string;
@@ -149,6 +153,19 @@ export class RolloutsClient {
     return (list as { items: any[] }).items;
   }
 
+  /** Experiments (a Rollout's experiment steps create them; they own their AnalysisRuns). */
+  async listExperiments(cluster: string, namespace: string): Promise<any[]> {
+    const list = await this.call(cluster, `Experiments in ${namespace}`, api =>
+      api.listNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: 'experiments',
+      }),
+    );
+    return (list as { items: any[] }).items;
+  }
+
   /** Sends one merge patch to the Rollout or its status subresource. */
   async patch(
     cluster: string,
@@ -156,6 +173,53 @@ export class RolloutsClient {
     name: string,
     p: RolloutPatch,
   ): Promise<void> {
+    await this.call(cluster, `Rollout ${namespace}/${name}`, api =>
+      this.send(api, namespace, name, p),
+    );
+  }
+
+  /**
+   * Sends an action's patches as the CLI does (cmd/promote PromoteRollout): the status
+   * patch first; if /status answers 404 the unified patch to the main resource in place
+   * of both, else the main patch. Answers the patches actually sent, in order.
+   */
+  async applyPlan(
+    cluster: string,
+    namespace: string,
+    name: string,
+    plan: RolloutPatchPlan,
+  ): Promise<RolloutPatch[]> {
+    const what = `Rollout ${namespace}/${name}`;
+    const sent: RolloutPatch[] = [];
+    let main = plan.main;
+    if (plan.status) {
+      const p: RolloutPatch = { subresource: 'status', body: plan.status };
+      const statusMissing = await this.call(cluster, what, async api => {
+        try {
+          await this.send(api, namespace, name, p);
+          return false;
+        } catch (e) {
+          if (e instanceof ApiException && e.code === 404) return true;
+          throw e;
+        }
+      });
+      if (statusMissing) main = plan.unified;
+      else sent.push(p);
+    }
+    if (main) {
+      const p: RolloutPatch = { subresource: 'main', body: main };
+      await this.call(cluster, what, api => this.send(api, namespace, name, p));
+      sent.push(p);
+    }
+    return sent;
+  }
+
+  private send(
+    api: CustomObjectsApi,
+    namespace: string,
+    name: string,
+    p: RolloutPatch,
+  ) {
     const params = {
       group: GROUP,
       version: VERSION,
@@ -166,10 +230,8 @@ export class RolloutsClient {
     };
     // client-node sends JSON Patch unless told otherwise; the CLI sends merge patches.
     const opts = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-    await this.call(cluster, `Rollout ${namespace}/${name}`, api =>
-      p.subresource === 'status'
-        ? api.patchNamespacedCustomObjectStatus(params, opts)
-        : api.patchNamespacedCustomObject(params, opts),
-    );
+    return p.subresource === 'status'
+      ? api.patchNamespacedCustomObjectStatus(params, opts)
+      : api.patchNamespacedCustomObject(params, opts);
   }
 }

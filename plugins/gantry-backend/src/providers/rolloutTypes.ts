@@ -2,24 +2,45 @@ type Labels = Record<string, string>;
 
 /** The parts of an Argo Rollouts `Rollout` the actions read. */
 export interface RolloutObject {
-  metadata: { name: string; namespace?: string; uid?: string };
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    labels?: Labels;
+  };
   spec?: {
     paused?: boolean;
     strategy?: { canary?: { steps?: unknown[] }; blueGreen?: unknown };
   };
   status?: {
     pauseConditions?: Array<{ reason: string; startTime: string }> | null;
+    controllerPause?: boolean;
     currentStepIndex?: number;
     currentPodHash?: string;
     stableRS?: string;
     abort?: boolean;
+    canary?: { currentStepAnalysisRunStatus?: { status?: string } | null };
   };
 }
+
+type PatchBody = Record<string, unknown>;
 
 /** One merge patch, sent to the Rollout itself or to its status subresource. */
 export interface RolloutPatch {
   subresource: 'main' | 'status';
-  body: Record<string, unknown>;
+  body: PatchBody;
+}
+
+/**
+ * The patches the Argo Rollouts CLI sends for one action, in its order: `status` to the
+ * status subresource first, then `main`. When /status answers 404 (a CRD without the
+ * status subresource, Rollouts before v0.10) `unified` goes to the main resource instead
+ * of both.
+ */
+export interface RolloutPatchPlan {
+  status?: PatchBody;
+  main?: PatchBody;
+  unified: PatchBody;
 }
 
 export const labelsOf = (r: any): Labels => ({

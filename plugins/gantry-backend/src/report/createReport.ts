@@ -3,6 +3,7 @@ import type { GantryContext } from '../kernel/context';
 import { ComplianceReportService } from './ComplianceReportService';
 import type {
   AcceptedVulnerabilities,
+  DeploymentLog,
   PromotionLog,
   ReleaseHistory,
 } from './reportInputs';
@@ -16,12 +17,15 @@ export function createReport(
     promotions: PromotionLog;
     allowlist: AcceptedVulnerabilities;
     approvers: ApproverDirectory;
+    history: DeploymentLog;
   },
 ) {
+  const environments = ctx.config.environments;
   const reports = new ComplianceReportService({
     ...deps,
     audit: ctx.audit,
     config: ctx.compliance,
+    productionEnvironment: environments[environments.length - 1],
   });
   return { router: createReportRouter({ access: ctx.access, reports }) };
 }

@@ -1,4 +1,5 @@
 import type {
+  DeploymentRecord,
   PromotionRequest,
   ReleaseRecord,
 } from '@gantry/plugin-gantry-common';
@@ -19,4 +20,15 @@ export interface PromotionLog {
 /** Vulnerabilities accepted until a date (gates provide it). */
 export interface AcceptedVulnerabilities {
   activeIds(entityRef: string, now: Date): Promise<Set<string>>;
+}
+
+/** Deployments Argo CD / Argo Rollouts reported (history provides it). */
+export interface DeploymentLog {
+  /** Every deployment of one entity and environment that started in [from, to), oldest first. */
+  between(
+    entityRef: string,
+    environment: string,
+    from: string,
+    to: string,
+  ): Promise<DeploymentRecord[]>;
 }

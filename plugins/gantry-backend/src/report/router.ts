@@ -2,10 +2,8 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { EntityAccess } from '../kernel/http/EntityAccess';
 import { parseQuery } from '../kernel/http/validate';
-import {
-  reportToCsv,
-  type ComplianceReportService,
-} from './ComplianceReportService';
+import type { ComplianceReportService } from './ComplianceReportService';
+import { reportToCsv } from './reportCsv';
 
 const reportQuery = z.object({
   from: z.string().datetime({
@@ -28,13 +26,18 @@ export function createReportRouter(deps: {
       const { entityRef } = await deps.access.resolve(req);
       const q = parseQuery(reportQuery, req.query);
       const { namespace, kind, name } = req.params;
-      const report = await deps.reports.build(
-        entityRef,
-        q.from,
-        q.to,
-        id =>
-          `/api/gantry/entities/${namespace}/${kind}/${name}/evidence/${id}/content`,
-      );
+      const base = `/api/gantry/entities/${encodeURIComponent(
+        namespace,
+      )}/${encodeURIComponent(kind)}/${encodeURIComponent(name)}`;
+      const report = await deps.reports.build(entityRef, q.from, q.to, {
+        evidence: id => `${base}/evidence/${encodeURIComponent(id)}/content`,
+        release: version => `${base}/releases/${encodeURIComponent(version)}`,
+        promotions: () => `${base}/promotions`,
+        deployments: environment =>
+          `${base}/deployments/history?environment=${encodeURIComponent(
+            environment,
+          )}`,
+      });
       const file = `compliance-${name}-${q.from.slice(0, 10)}-${q.to.slice(
         0,
         10,

@@ -14,6 +14,7 @@ import {
   type RolloutObject,
 } from '../providers/rolloutTypes';
 import { entitySelector } from '../kernel/entitySelector';
+import { matchesLabels } from '../kernel/labelSelector';
 import { rolloutPatches, type RolloutAction } from './rolloutPatches';
 
 /**
@@ -58,18 +59,13 @@ export class RolloutActionService {
       input.namespace,
       input.name,
     );
-    const labels = labelsOf(rollout);
-    if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) {
+    // metadata.labels only: the set the API server's labelSelector matches when listing.
+    if (!matchesLabels(selector, rollout.metadata.labels ?? {})) {
       throw new NotFoundError(
-        `Rollout ${input.namespace}/${input.name} in cluster ${
-          input.cluster
-        } does not belong to ${
-          input.entityRef
-        } (it lacks the labels ${Object.entries(selector)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ')}).`,
+        `Rollout ${input.namespace}/${input.name} in cluster ${input.cluster} does not belong to ${input.entityRef} (its labels do not match the selector ${selector.text}).`,
       );
     }
+    const labels = labelsOf(rollout);
     const environment = labels[this.deps.environmentLabel];
     const production =
       this.deps.environments[this.deps.environments.length - 1];
@@ -79,15 +75,12 @@ export class RolloutActionService {
     ) {
       await this.assertGate(input.entity, input.entityRef, rollout, production);
     }
-    const patches = rolloutPatches(input.action, rollout);
-    for (const p of patches) {
-      await this.deps.client.patch(
-        input.cluster,
-        input.namespace,
-        input.name,
-        p,
-      );
-    }
+    const patches = await this.deps.client.applyPlan(
+      input.cluster,
+      input.namespace,
+      input.name,
+      rolloutPatches(input.action, rollout),
+    );
     await this.deps.audit.record({
       actor: input.actor,
       action: `rollout.${input.action}`,

@@ -32,6 +32,26 @@ const entity = {
   },
 };
 
+const withSelector = (name: string, selector: string) => ({
+  ...entity,
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-label-selector': selector },
+  },
+});
+// The API server's answer to PATCH …/status when the CRD has no status subresource.
+const noStatusSubresource = {
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message: 'the server could not find the requested resource',
+  reason: 'NotFound',
+  details: {},
+  code: 404,
+};
+
 describe('rollout actions', () => {
   const k8s = setupServer();
   registerMswTestHooks(k8s);
@@ -47,6 +67,7 @@ describe('rollout actions', () => {
         ({ params }) => {
           const file = {
             checkout: 'rollout-staging-paused-25.json',
+            'checkout-v09': 'rollout-staging-paused-25.json',
             'checkout-prod': 'rollout-production-paused-25.json',
             'payment-gateway': 'rollout-other-entity.json',
           }[params.name as string];
@@ -58,8 +79,21 @@ describe('rollout actions', () => {
       http.patch(
         `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/:name/status`,
         async ({ request: r, params }) => {
+          if (params.name === 'checkout-v09')
+            return HttpResponse.json(noStatusSubresource, { status: 404 });
           patches.push(
             `${params.name} status ${r.headers.get(
+              'content-type',
+            )} ${await r.text()}`,
+          );
+          return HttpResponse.json({});
+        },
+      ),
+      http.patch(
+        `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/:name`,
+        async ({ request: r, params }) => {
+          patches.push(
+            `${params.name} main ${r.headers.get(
               'content-type',
             )} ${await r.text()}`,
           );
@@ -75,7 +109,17 @@ describe('rollout actions', () => {
           },
         },
       },
-      entities: [entity],
+      entities: [
+        entity,
+        withSelector(
+          'checkout-set',
+          'app.kubernetes.io/name in (checkout, cart)',
+        ),
+        withSelector(
+          'checkout-ne',
+          'backstage.io/kubernetes-id=checkout,gantry.dev/environment!=production',
+        ),
+      ],
       services: [
         // mallory is denied everything by the policy; everyone else is allowed
         denyOnlyUser('user:default/mallory'),
@@ -83,10 +127,15 @@ describe('rollout actions', () => {
     });
   });
 
-  const act = (rollout: string, action: string, user = 'alice') =>
+  const act = (
+    rollout: string,
+    action: string,
+    user = 'alice',
+    component = 'checkout',
+  ) =>
     request(server)
       .post(
-        `/api/gantry/entities/default/component/checkout/rollouts/prod/shop/${rollout}/${action}`,
+        `/api/gantry/entities/default/component/${component}/rollouts/prod/shop/${rollout}/${action}`,
       )
       .set(
         'Authorization',
@@ -177,5 +226,69 @@ describe('rollout actions', () => {
     expect(bad.body.error.message).toBe(
       "Unknown rollout action 'skip'. Use one of: promote, promote-full, abort, retry.",
     );
+  });
+
+  it("refuses another team's Rollout to an entity with a set-based selector, patching nothing", async () => {
+    const other = await act(
+      'payment-gateway',
+      'abort',
+      'alice',
+      'checkout-set',
+    );
+    expect(other.status).toBe(404);
+    expect(other.body.error.message).toBe(
+      'Rollout shop/payment-gateway in cluster prod does not belong to component:default/checkout-set (its labels do not match the selector app.kubernetes.io/name in (cart,checkout)).',
+    );
+    expect(
+      (await act('payment-gateway', 'promote', 'alice', 'checkout-set')).status,
+    ).toBe(404);
+    expect(patches).toEqual([]);
+    expect(
+      (await act('checkout', 'abort', 'alice', 'checkout-set')).status,
+    ).toBe(200);
+    expect(patches).toEqual([
+      'checkout status application/merge-patch+json {"status":{"abort":true}}',
+    ]);
+  });
+
+  it('lets a != selector act on its own Rollout and on no other', async () => {
+    const own = await act('checkout', 'promote', 'alice', 'checkout-ne');
+    expect(own.status).toBe(200);
+    // The production Rollout is excluded by gantry.dev/environment!=production.
+    expect(
+      (await act('checkout-prod', 'abort', 'alice', 'checkout-ne')).status,
+    ).toBe(404);
+    expect(
+      (await act('payment-gateway', 'abort', 'alice', 'checkout-ne')).status,
+    ).toBe(404);
+    expect(patches).toEqual([
+      'checkout status application/merge-patch+json {"status":{"pauseConditions":null}}',
+    ]);
+  });
+
+  it('patches the main resource like the CLI when the CRD has no status subresource', async () => {
+    const res = await act('checkout-v09', 'promote');
+    expect(res.status).toBe(200);
+    expect(res.body.patches).toBe(1);
+    expect(patches).toEqual([
+      'checkout-v09 main application/merge-patch+json {"spec":{"paused":false},"status":{"pauseConditions":null}}',
+    ]);
+    const audit = await request(server)
+      .get('/api/gantry/audit/export')
+      .set('Authorization', mockCredentials.user.header());
+    expect(JSON.parse(audit.text.trim())).toMatchObject({
+      action: 'rollout.promote',
+      details: {
+        patches: [
+          {
+            subresource: 'main',
+            body: {
+              spec: { paused: false },
+              status: { pauseConditions: null },
+            },
+          },
+        ],
+      },
+    });
   });
 });

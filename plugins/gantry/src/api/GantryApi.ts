@@ -1,6 +1,9 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
+  ArgoCdActionBody,
+  ArgoCdActionName,
+  ArgoCdActionResult,
   CanaryAnalysis,
   ComplianceReport,
   DeploymentHistoryPage,
@@ -29,6 +32,7 @@ import type {
   FlagWriteResult,
   GateVerdict,
   PromotionRequest,
+  GitopsChange,
   ReleaseRecord,
 } from '@gantry/plugin-gantry-common';
 
@@ -42,6 +46,8 @@ export interface GantryApi {
     environment: string,
   ): Promise<GateVerdict>;
   listPromotions(ref: CompoundEntityRef): Promise<PromotionRequest[]>;
+  /** The pull requests / commits approved promotions made in the GitOps repository. */
+  listGitopsChanges(ref: CompoundEntityRef): Promise<GitopsChange[]>;
   requestPromotion(
     ref: CompoundEntityRef,
     version: string,
@@ -87,9 +93,9 @@ export interface GantryApi {
   argocdAction(
     ref: CompoundEntityRef,
     app: { instance: string; name: string },
-    action: 'sync' | 'refresh' | 'rollback',
-    historyId?: number,
-  ): Promise<{ action: string; application: string }>;
+    action: ArgoCdActionName,
+    body?: ArgoCdActionBody,
+  ): Promise<ArgoCdActionResult>;
   getComplianceReport(
     ref: CompoundEntityRef,
     from: string,

@@ -2,6 +2,9 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ArgoCdActionBody,
+  ArgoCdActionName,
+  ArgoCdActionResult,
   CanaryAnalysis,
   ComplianceReport,
   DeploymentHistoryPage,
@@ -30,6 +33,7 @@ import type {
   FlagWriteResult,
   GateVerdict,
   PromotionRequest,
+  GitopsChange,
   ReleaseRecord,
 } from '@gantry/plugin-gantry-common';
 import type { GantryApi } from './GantryApi';
@@ -97,6 +101,14 @@ export class GantryClient implements GantryApi {
     return (
       await this.call<{ items: PromotionRequest[] }>(
         `${entityPath(ref)}/promotions`,
+      )
+    ).items;
+  }
+
+  async listGitopsChanges(ref: CompoundEntityRef): Promise<GitopsChange[]> {
+    return (
+      await this.call<{ items: GitopsChange[] }>(
+        `${entityPath(ref)}/gitops-changes`,
       )
     ).items;
   }
@@ -217,17 +229,14 @@ export class GantryClient implements GantryApi {
   argocdAction(
     ref: CompoundEntityRef,
     app: { instance: string; name: string },
-    action: 'sync' | 'refresh' | 'rollback',
-    historyId?: number,
+    action: ArgoCdActionName,
+    body: ArgoCdActionBody = {},
   ) {
-    return this.call<{ action: string; application: string }>(
+    return this.call<ArgoCdActionResult>(
       `${entityPath(ref)}/argocd/${e(app.instance)}/applications/${e(
         app.name,
       )}/${action}`,
-      {
-        method: 'POST',
-        body: historyId === undefined ? {} : { id: historyId },
-      },
+      { method: 'POST', body },
     );
   }
 

@@ -29,7 +29,8 @@ describe('gantry:gitops actions', () => {
       c => c[0] === 'files',
     )[1];
     expect(files).toContain('overlays/production/rollout-patch.yaml');
-    expect(files).toHaveLength(28);
+    expect(files).toHaveLength(29);
+    expect(files).toContain('gate/README.md');
     expect(files).toContain('alerting/production/alertmanager.yml');
     const es = fs.readFileSync(
       path.join(

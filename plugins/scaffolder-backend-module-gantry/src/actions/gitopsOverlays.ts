@@ -70,6 +70,11 @@ export function createGitopsOverlaysAction(
             .string()
             .optional()
             .describe('Initial image tag (never latest); default 0.1.0'),
+        digest: z =>
+          z
+            .string()
+            .optional()
+            .describe('Digest of that tag (sha256:...), when known'),
         port: z =>
           z
             .number()
@@ -148,6 +153,32 @@ export function createGitopsOverlaysAction(
             })
             .optional()
             .describe('Alert routing (see README)'),
+        gate: z =>
+          z
+            .object({
+              baseUrl: z
+                .string()
+                .optional()
+                .describe(
+                  "Gantry's backend as Argo Rollouts reaches it; default alerting.gantryUrl",
+                ),
+              tokenSecretName: z
+                .string()
+                .optional()
+                .describe(
+                  'Secret with the Backstage static token the gate metric sends; default <name>-alerting (from the secret store)',
+                ),
+              tokenSecretKey: z
+                .string()
+                .optional()
+                .describe(
+                  'Key of the token in that Secret; default gate-token',
+                ),
+            })
+            .optional()
+            .describe(
+              "How the AnalysisTemplate's first metric asks Gantry's release gate",
+            ),
         targetPath: z =>
           z
             .string()
@@ -168,15 +199,18 @@ export function createGitopsOverlaysAction(
         secretStoreProvider,
         secretStoreName,
         alerting = {},
+        gate = {},
         ...rest
       } = ctx.input;
       const files = generateOverlays({
         ...rest,
+        digest: rest.digest || undefined,
         gitopsPath: rest.gitopsPath ?? '',
         alerting: blankToUndefined({
           gantryUrl: backendUrl,
           ...blankToUndefined(alerting),
         }),
+        gate: blankToUndefined(gate),
         ...(secretStoreProvider
           ? {
               secretStore: {

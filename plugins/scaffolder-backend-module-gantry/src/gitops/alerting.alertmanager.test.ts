@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -100,7 +101,10 @@ describe('generated routing in a running Alertmanager', () => {
   });
 
   afterAll(async () => {
+    // Alertmanager writes its data files on shutdown: remove the directory after it exits
+    const exited = am && am.exitCode === null ? once(am, 'exit') : undefined;
     am?.kill();
+    await exited;
     await new Promise(r => gantry.close(r));
     fs.rmSync(dir, { recursive: true, force: true });
   });

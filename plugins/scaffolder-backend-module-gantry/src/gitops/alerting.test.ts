@@ -177,6 +177,7 @@ describe('generated alert routing', () => {
       'opsgenie-api-key',
       'gantry-token',
       'canary-judge-token',
+      'gate-token',
     ]);
   });
 

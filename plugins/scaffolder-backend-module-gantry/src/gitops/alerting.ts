@@ -230,6 +230,16 @@ export function alertingExternalSecret(o: OverlayOptions, env: Environment) {
           secretKey: SECRET_KEYS.canaryJudge,
           remoteRef: { key: `${env}/gantry`, property: 'canary-judge-token' },
         },
+        // and asks Gantry's release gate with a read-only one
+        ...((o.gate.tokenSecretName ?? alertingSecretName(o)) ===
+        alertingSecretName(o)
+          ? [
+              {
+                secretKey: o.gate.tokenSecretKey,
+                remoteRef: { key: `${env}/gantry`, property: 'gate-token' },
+              },
+            ]
+          : []),
       ],
     },
   };

@@ -1,13 +1,13 @@
-import type { OverlayOptions } from './options';
+import type { Environment, OverlayOptions } from './options';
 import { WAVE, selectorLabels, serviceNames, wave } from './labels';
-import { SECRET_KEYS, alertingSecretName, entityRefOf } from './alerting';
-
-/** default/component/checkout, as Gantry's entity routes spell an entity. */
-const entityPath = (o: OverlayOptions) => {
-  const [kind, rest] = entityRefOf(o).split(':');
-  const [namespace, name] = rest.split('/');
-  return `${namespace}/${kind}/${name}`;
-};
+import { SECRET_KEYS, alertingSecretName } from './alerting';
+import {
+  VERSION_LABEL,
+  entityPath,
+  gateArgs,
+  gateMetric,
+  gateTemplateArgs,
+} from './gate';
 
 export const ANALYSIS_TEMPLATE = (o: OverlayOptions) =>
   `${o.name}-canary-analysis`;
@@ -17,8 +17,14 @@ export const ANALYSIS_TEMPLATE = (o: OverlayOptions) =>
  * ReplicaSets; `step` keys Gantry's judge verdict (one per rollout, canary and step;
  * blue-green's pre-promotion analysis is step 0).
  */
-export function analysisArgs(o: OverlayOptions, step = 0, windowMinutes = 5) {
+export function analysisArgs(
+  o: OverlayOptions,
+  env: Environment,
+  step = 0,
+  windowMinutes = 5,
+) {
   return [
+    ...gateArgs(env),
     { name: 'service-name', value: o.name },
     { name: 'namespace', value: o.namespace },
     { name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } },
@@ -32,7 +38,11 @@ export function analysisArgs(o: OverlayOptions, step = 0, windowMinutes = 5) {
 /** The weights every environment walks through; the overlays set pauses. */
 export const CANARY_WEIGHTS = [5, 25, 50, 75, 100];
 
-export function canarySteps(o: OverlayOptions, pauseMinutes: number) {
+export function canarySteps(
+  o: OverlayOptions,
+  env: Environment,
+  pauseMinutes: number,
+) {
   const steps: object[] = [];
   for (const weight of CANARY_WEIGHTS) {
     steps.push({ setWeight: weight });
@@ -41,7 +51,7 @@ export function canarySteps(o: OverlayOptions, pauseMinutes: number) {
     steps.push({
       analysis: {
         templates: [{ templateName: ANALYSIS_TEMPLATE(o) }],
-        args: analysisArgs(o, steps.length, pauseMinutes),
+        args: analysisArgs(o, env, steps.length, pauseMinutes),
       },
     });
   }
@@ -59,7 +69,7 @@ function strategy(o: OverlayOptions) {
         scaleDownDelaySeconds: 60,
         prePromotionAnalysis: {
           templates: [{ templateName: ANALYSIS_TEMPLATE(o) }],
-          args: analysisArgs(o),
+          args: analysisArgs(o, 'staging'),
         },
       },
     };
@@ -70,7 +80,7 @@ function strategy(o: OverlayOptions) {
       canaryService: secondary,
       maxUnavailable: 0,
       maxSurge: '25%',
-      steps: canarySteps(o, o.environments.staging.pauseMinutes),
+      steps: canarySteps(o, 'staging', o.environments.staging.pauseMinutes),
     },
   };
 }
@@ -88,7 +98,11 @@ export function rollout(o: OverlayOptions) {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
-    metadata: { name: o.name, annotations: wave(WAVE.workload) },
+    metadata: {
+      name: o.name,
+      labels: { [VERSION_LABEL]: o.tag },
+      annotations: wave(WAVE.workload),
+    },
     spec: {
       replicas: s.replicas,
       revisionHistoryLimit: 5,
@@ -99,6 +113,7 @@ export function rollout(o: OverlayOptions) {
           labels: {
             ...selectorLabels(o),
             'backstage.io/kubernetes-id': o.name,
+            [VERSION_LABEL]: o.tag,
           },
         },
         spec: {
@@ -331,6 +346,7 @@ export function analysisTemplate(o: OverlayOptions) {
         { name: 'stable-hash' },
         { name: 'step' },
         { name: 'window-seconds' },
+        ...gateTemplateArgs(o),
         {
           name: 'gantry-token',
           valueFrom: {
@@ -342,6 +358,8 @@ export function analysisTemplate(o: OverlayOptions) {
         },
       ],
       metrics: [
+        // first, so no other measurement can let a release through that fails its gate
+        gateMetric(o),
         {
           // Gantry's statistical judge (baseline vs canary over the pause before this
           // step); Marginal and Error verdicts leave the metric Inconclusive, which

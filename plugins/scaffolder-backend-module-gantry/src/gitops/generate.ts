@@ -17,6 +17,7 @@ import {
   alertmanagerFile,
 } from './alerting';
 import { alertingReadme } from './alertingReadme';
+import { gateReadme } from './gateReadme';
 import {
   baseKustomization,
   externalSecret,
@@ -62,6 +63,7 @@ export function generateOverlays(input: unknown): Record<string, string> {
     'argocd/kustomization.yaml': doc(argocdKustomization()),
     'argocd/appproject.yaml': doc(appProject(o)),
     'alerting/README.md': alertingReadme(o),
+    'gate/README.md': gateReadme(o),
   };
   for (const env of ENVIRONMENTS) {
     files[`overlays/${env}/kustomization.yaml`] = doc(

@@ -79,6 +79,23 @@ const alerting = z
   });
 export type AlertingOptions = z.infer<typeof alerting>;
 
+/** How each analysis run asks Gantry's release gate (the AnalysisTemplate's first metric). */
+const gate = z
+  .object({
+    /** Gantry's backend as Argo Rollouts reaches it; default alerting.gantryUrl. */
+    baseUrl: z.string().url().optional(),
+    /** Secret holding a Backstage static access token; default <name>-alerting (ExternalSecret-managed). */
+    tokenSecretName: dns1123.optional(),
+    tokenSecretKey: z
+      .string()
+      .regex(/^[-._a-zA-Z0-9]+$/, {
+        message: 'must be a Secret key: letters, digits, "-", "_" or "."',
+      })
+      .default('gate-token'),
+  })
+  .default({});
+export type GateOptions = z.infer<typeof gate>;
+
 /** Everything gantry:gitops:overlays needs to generate a service's GitOps tree. */
 export const overlayOptionsSchema = z.object({
   name: dns1123.describe(
@@ -102,6 +119,13 @@ export const overlayOptionsSchema = z.object({
         'must not be "latest": pin a version so rollouts are reproducible',
     })
     .default('0.1.0'),
+  digest: z
+    .string()
+    .regex(/^sha256:[a-f0-9]{64}$/, {
+      message: 'must be an image digest such as sha256:<64 hex digits>',
+    })
+    .optional()
+    .describe('Image digest of the tag, when known'),
   port: z
     .number()
     .int()
@@ -126,6 +150,7 @@ export const overlayOptionsSchema = z.object({
     })
     .default({ provider: 'vault', name: 'vault-backend' }),
   alerting: alerting.default({}),
+  gate,
   environments: z
     .object({ staging: environment, production: environment })
     .default({

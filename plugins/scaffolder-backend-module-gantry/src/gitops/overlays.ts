@@ -1,4 +1,5 @@
 import { ANALYSIS_TEMPLATE, analysisArgs, canarySteps } from './base';
+import { versionReplacements } from './gate';
 import { WAVE, wave } from './labels';
 import type { Environment, OverlayOptions } from './options';
 
@@ -20,7 +21,7 @@ export function rolloutPatch(o: OverlayOptions, env: Environment) {
     ops.push({
       op: 'replace',
       path: '/spec/strategy/canary/steps',
-      value: canarySteps(o, e.pauseMinutes),
+      value: canarySteps(o, env, e.pauseMinutes),
     });
   } else {
     // production waits for a person (through Gantry's approvals) before switching traffic
@@ -34,7 +35,7 @@ export function rolloutPatch(o: OverlayOptions, env: Environment) {
       path: '/spec/strategy/blueGreen/prePromotionAnalysis',
       value: {
         templates: [{ templateName: ANALYSIS_TEMPLATE(o) }],
-        args: analysisArgs(o),
+        args: analysisArgs(o, env),
       },
     });
   }
@@ -90,7 +91,16 @@ export function overlayKustomization(o: OverlayOptions, env: Environment) {
     labels: [
       { pairs: { 'gantry.dev/environment': env }, includeSelectors: false },
     ],
-    images: [{ name: o.image, newTag: o.tag }],
+    // the one field Gantry's promotion rewrites (newTag, digest) per environment
+    images: [
+      {
+        name: o.image,
+        newName: o.image,
+        newTag: o.tag,
+        ...(o.digest ? { digest: o.digest } : {}),
+      },
+    ],
+    replacements: versionReplacements(o),
     patches: [
       {
         path: 'rollout-patch.yaml',

@@ -1,3 +1,5 @@
+import { gatePolicies } from './gatePolicy';
+
 export interface Violation {
   file: string;
   /** `Kind/name` */
@@ -264,5 +266,6 @@ export function checkPolicies(manifests: Manifest[]): Violation[] {
     canaryPolicies(m, out);
   }
   productionPolicies(manifests, out);
+  gatePolicies(manifests, out);
   return out;
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
-import { localPassthrough, startGantry } from '../../__testUtils__/backend';
+import { localPassthrough } from '../../__testUtils__/backend';
 import { notificationsMock } from '../../__testUtils__/compliance';
 import {
   authzMatrix,
@@ -19,7 +19,10 @@ import {
   type MatrixFixture,
   type MatrixRequest,
 } from './authzMatrix';
-import { ownerGroupPolicy } from './__testUtils__/ownerGroupPolicy';
+import {
+  localhostPassthrough,
+  startGantryWithPolicy,
+} from './__testUtils__/startGantryWithPolicy';
 import { routesOf, type RouteEntry } from './routeTable';
 
 jest.setTimeout(120_000);
@@ -84,6 +87,7 @@ const keyOf = (r: RouteEntry) => `${r.method} ${r.path}`;
 /** Stand-ins for Argo CD and the Kubernetes API, so actions fail only on purpose. */
 const mocks = setupServer(
   localPassthrough,
+  localhostPassthrough,
   http.get(`${ARGO}/api/v1/applications`, () =>
     HttpResponse.json(json('deployments', 'applications.json')),
   ),
@@ -116,7 +120,7 @@ describe('authorization matrix of every mutating route', () => {
   const files = { trivy: fixture('evidence/parsers', 'trivy-v2.json') };
 
   beforeAll(async () => {
-    server = (await startGantry({
+    server = (await startGantryWithPolicy({
       config: {
         gantry: {
           argocd: { instances: [{ name: 'main', url: ARGO }] },
@@ -124,7 +128,7 @@ describe('authorization matrix of every mutating route', () => {
         },
       },
       entities,
-      services: [ownerGroupPolicy(entities), notificationsMock],
+      services: [notificationsMock],
     })) as Server;
     routes = routesOf(server, MOUNT);
 

@@ -254,6 +254,11 @@ export const authzMatrix: Record<string, MatrixRow> = {
     }),
     expect: peopleOnly,
   },
+  // The fixture's request is pending, so an authorized caller gets 409 (only approved ones are written).
+  'POST /entities/:namespace/:kind/:name/promotions/:id/gitops': {
+    request: f => ({ path: `${ENTITY}/promotions/${f.promotionId}/gitops` }),
+    expect: ownerOnly,
+  },
   'POST /promotions/:id/review': {
     request: f => ({
       path: `/promotions/${f.promotionId}/review`,

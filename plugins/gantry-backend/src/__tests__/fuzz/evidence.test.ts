@@ -10,13 +10,43 @@ import path from 'node:path';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { EvidenceFormatError, parseEvidence } from '../../evidence/parsers';
+import { SignatureVerifier } from '../../evidence/signatures/SignatureVerifier';
+import {
+  PUBLIC_GOOD_ROOT,
+  RELEASE_WORKFLOW,
+  V02,
+  V03,
+  dsseEnvelope,
+  fixedKey,
+  keyBundle,
+  slsaStatement,
+} from '../../evidence/signatures/__testUtils__/signing';
 import { bodyBytesOf, textMutationOf } from './__testUtils__/arbitraries';
 import { startFuzzBackend, verdictOf } from './__testUtils__/fuzzBackend';
 import { unexpectedThrow } from './__testUtils__/thrown';
 
 jest.setTimeout(180_000);
 const databases = createTestDatabases();
+/**
+ * Signed documents made here rather than copied from elsewhere: signed with a key derived
+ * from a fixed seed (Ed25519, whose signatures are deterministic), so they are the same
+ * bytes on every run and a FUZZ_SEED replays exactly the cases it did.
+ */
+const CI_KEY = fixedKey('fuzz-ci');
+const GENERATED: Record<string, string> = {
+  'bundle-v0.2-key.json': JSON.stringify(
+    keyBundle(slsaStatement('ab'.repeat(32)), CI_KEY, CI_KEY.keyId, V02),
+  ),
+  'bundle-v0.3-key.json': JSON.stringify(
+    keyBundle(slsaStatement('cd'.repeat(32)), CI_KEY, '', V03),
+  ),
+  'dsse-key.json': JSON.stringify(
+    dsseEnvelope(slsaStatement('ef'.repeat(32)), CI_KEY, CI_KEY.keyId),
+  ),
+};
+
 const fixture = (name: string) =>
+  GENERATED[name] ??
   fs.readFileSync(
     path.join(
       __dirname,
@@ -32,32 +62,53 @@ const fixture = (name: string) =>
 
 /** Valid documents of each format: the seeds the mutations start from. */
 const SEEDS: Record<EvidenceFormat, string[]> = {
-  trivy: ['trivy-v2.json', 'trivy-clean.json', 'trivy-legacy-array.json'],
-  sarif: ['sarif-codeql.json', 'sarif-gitleaks-finding.json'],
-  cyclonedx: ['cyclonedx-1.2.json', 'cyclonedx-1.5.json'],
+  trivy: [
+    'trivy-v2.json',
+    'trivy-clean.json',
+    'trivy-legacy-array.json',
+    'trivy-secrets-misconfig.json',
+  ],
+  sarif: [
+    'sarif-codeql.json',
+    'sarif-gitleaks-finding.json',
+    'sarif-codeql-extensions.json',
+  ],
+  cyclonedx: [
+    'cyclonedx-1.2.json',
+    'cyclonedx-1.5.json',
+    'cyclonedx-1.7-nested.json',
+    'cyclonedx-vex.json',
+  ],
   spdx: ['spdx-2.2.json', 'spdx-2.3.json'],
   junit: ['junit-testsuite-root.xml', 'junit-nested.xml'],
   'in-toto': [
     'slsa-provenance-dsse.json',
     'slsa-provenance.json',
     'in-toto-test-result.json',
+    ...Object.keys(GENERATED),
   ],
   'load-test': ['k6-summary.json', 'k6-summary-export.json'],
   attestation: ['attestation-change-ticket.json', 'attestation-pr-review.json'],
 };
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
 function inputsOf(format: EvidenceFormat): fc.Arbitrary<Buffer> {
   const texts = SEEDS[format].map(fixture);
-  if (format === 'junit') {
-    return fc
-      .oneof(
-        { weight: 8, arbitrary: fc.oneof(...texts.map(textMutationOf)) },
-        { weight: 1, arbitrary: fc.string() },
-        { weight: 1, arbitrary: fc.constantFrom(...texts) },
-      )
-      .map(t => Buffer.from(t));
-  }
-  return bodyBytesOf(texts.map(t => JSON.parse(t)));
+  const bodies =
+    format === 'junit'
+      ? fc
+          .oneof(
+            { weight: 8, arbitrary: fc.oneof(...texts.map(textMutationOf)) },
+            { weight: 1, arbitrary: fc.string() },
+            { weight: 1, arbitrary: fc.constantFrom(...texts) },
+          )
+          .map(t => Buffer.from(t))
+      : bodyBytesOf(texts.map(t => JSON.parse(t)));
+  // Windows tools write a byte order mark in front of the same documents.
+  return fc
+    .tuple(bodies, fc.integer({ min: 0, max: 9 }))
+    .map(([b, n]) => (n === 0 ? Buffer.concat([UTF8_BOM, b]) : b));
 }
 
 /** Inputs this test found that crashed a parser (500s before the fix); always tried first. */
@@ -76,10 +127,52 @@ const REGRESSIONS: Partial<Record<EvidenceFormat, string[]>> = {
   ],
 };
 
+/**
+ * Signatures are checked too, so mutated signatures, hints and verification material reach
+ * the verifier (the seeds' key is trusted; keyless trust is the public-good root, which
+ * @sigstore/tuf ships).
+ */
+const verifying = {
+  signatures: new SignatureVerifier({
+    keys: [{ keyId: CI_KEY.keyId, publicKey: CI_KEY.publicKey }],
+    keyless: [RELEASE_WORKFLOW],
+    trustedRoot: {
+      json: fs.readFileSync(PUBLIC_GOOD_ROOT, 'utf8'),
+      source: 'test',
+    },
+    required: true,
+    byPolicy: {},
+  }),
+};
+
 const PARSER_RUNS = 10_000;
 const HTTP_RUNS = 1_000;
 
 describe('evidence parsers', () => {
+  it('starts from generated signed seeds that verify, the same bytes on every run', async () => {
+    for (const text of Object.values(GENERATED)) {
+      const summary = await parseEvidence(
+        'in-toto',
+        Buffer.from(text),
+        verifying,
+      );
+      expect(summary).toMatchObject({
+        signature: { status: 'verified', signer: CI_KEY.keyId },
+      });
+    }
+    expect(fixedKey('fuzz-ci').publicKey).toBe(CI_KEY.publicKey);
+    expect(
+      JSON.stringify(
+        keyBundle(
+          slsaStatement('ab'.repeat(32)),
+          fixedKey('fuzz-ci'),
+          'fuzz-ci',
+          V02,
+        ),
+      ),
+    ).toBe(GENERATED['bundle-v0.2-key.json']);
+  });
+
   it.each(Object.keys(SEEDS) as EvidenceFormat[])(
     `throw only EvidenceFormatError with a message (%s, ${PARSER_RUNS} cases)`,
     async format => {
@@ -87,7 +180,7 @@ describe('evidence parsers', () => {
         fc.asyncProperty(inputsOf(format), async bytes => {
           expect(
             await unexpectedThrow(
-              () => parseEvidence(format, bytes),
+              () => parseEvidence(format, bytes, verifying),
               EvidenceFormatError,
             ),
           ).toBeUndefined();
@@ -105,7 +198,12 @@ describe('evidence parsers', () => {
 describe('evidence upload endpoint', () => {
   let server: Server;
   let rows: (tables: string[]) => Promise<Record<string, number>>;
-  const TABLES = ['gantry_releases', 'gantry_evidence', 'gantry_audit_log'];
+  const TABLES = [
+    'gantry_releases',
+    'gantry_evidence',
+    'gantry_evidence_vulnerabilities',
+    'gantry_audit_log',
+  ];
 
   beforeAll(async () => {
     ({ server, rows } = await startFuzzBackend(databases));

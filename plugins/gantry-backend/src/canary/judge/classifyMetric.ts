@@ -91,9 +91,15 @@ function guardSentence(config: MetricJudgeConfig, g: CanaryGuardResult) {
 
 /**
  * Kayenta's Mann–Whitney classifier (NetflixACAJudge-v1.0) for one metric, plus the
- * metric's absolute guard. Deliberate differences: a side without data is NoData even
- * with nanStrategy replace; both sides constant is judged exactly instead of with
- * random noise; every result carries the sentence that explains it.
+ * metric's absolute guard. Deliberate differences from Kayenta:
+ * - a side without data is NoData even with nanStrategy replace;
+ * - both sides constant is judged exactly instead of with random noise;
+ * - the interval's bounds are the exact jump points of the step function W (Kayenta's
+ *   Brent solver stops within 1e-4 of them), and a bound the test itself rejects is
+ *   excluded from the interval. Kayenta's solver lands just inside such a bound, so with
+ *   heavy ties (mostly-zero counts: estimate 0, band ±0, bound 0) it says High where
+ *   comparing the bound with `>` alone would say Pass; excluding the bound says High too;
+ * - every result carries the sentence that explains it.
  */
 export function classifyMetric(
   input: MetricInput,
@@ -182,6 +188,8 @@ export function classifyMetric(
     lower: mw.lower,
     upper: mw.upper,
     estimate: mw.estimate,
+    ...(mw.lowerExcluded ? { lowerExcluded: true } : {}),
+    ...(mw.upperExcluded ? { upperExcluded: true } : {}),
     tolerance: { lower: -band, upper: band },
     effectSize: {
       measure: effectSize.measure,
@@ -193,17 +201,22 @@ export function classifyMetric(
   };
 
   const unit = config.unit;
+  // Said only where it decides: a bound on the tolerance's edge that the test rejects.
+  const lowerOpen = mw.lowerExcluded && mw.lower === band;
+  const upperOpen = mw.upperExcluded && mw.upper === -band;
   const interval = `${Math.round(
     mw.confidenceLevel * 100,
-  )} % interval ${formatShift(mw.lower, unit)} … ${formatShift(
-    mw.upper,
-    unit,
-  )}`;
+  )} % interval ${formatShift(mw.lower, unit)}${
+    lowerOpen ? ' (excluded)' : ''
+  } … ${formatShift(mw.upper, unit)}${upperOpen ? ' (excluded)' : ''}`;
   const shift = `shift ${formatShift(mw.estimate, unit)} (${interval})`;
   const effectName =
     effectSize.measure === 'cles' ? 'CLES' : 'canary/baseline mean ratio';
-  const rose = mw.lower > band;
-  const fell = mw.upper < -band;
+  // An end point the test rejects is outside the interval: with many ties (mostly-zero
+  // error counts) the estimate, the band and the lower bound can all be exactly 0 while
+  // the test rejects "no shift", and `0 > 0` alone would pass a canary with 4× the errors.
+  const rose = mw.lower > band || lowerOpen;
+  const fell = mw.upper < -band || upperOpen;
   const counts = (dir: 'increase' | 'decrease') =>
     config.direction === 'either' || config.direction === dir;
   const largeEnough = (dir: 'increase' | 'decrease') =>

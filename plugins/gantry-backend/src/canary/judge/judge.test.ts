@@ -221,4 +221,121 @@ describe('judgeCanary', () => {
     expect(r).toMatchObject({ verdict: 'Marginal', score: 60 });
     expect(r.metrics[0].classification).toBe('High');
   });
+
+  describe('with many tied values', () => {
+    /** n points per window, `ones` of them 1 (or the given level), the rest 0, spread evenly. */
+    const sparse = (n: number, counts: Record<string, number>) => {
+      const values: number[] = [];
+      for (const [v, c] of Object.entries(counts))
+        for (let i = 0; i < c; i++) values.push(Number(v));
+      while (values.length < n) values.push(0);
+      return values
+        .map((v, i) => ({ v, k: (i * 7919) % n }))
+        .sort((a, b) => a.k - b.k)
+        .map(x => x.v);
+    };
+    const metric = (
+      name: string,
+      direction: 'increase' | 'decrease' | 'either',
+      baseline: number[],
+      canary: number[],
+    ): MetricInput => ({
+      config: metricConfig({ name, group: name, direction }),
+      baseline,
+      canary,
+    });
+    const judgeOne = (m: MetricInput) =>
+      judgeCanary([m], DEFAULT_JUDGE_CONFIG).metrics[0];
+
+    it('fails a canary with 4× the errors although estimate, band and lower bound are all 0', () => {
+      const m = judgeOne(
+        metric(
+          'errors',
+          'increase',
+          sparse(480, { 1: 16 }),
+          sparse(480, { 1: 64 }),
+        ),
+      );
+      const s = m.statistics!;
+      expect(s.meanRatio).toBe(4);
+      expect(s.pValue).toBeLessThan(1e-7);
+      expect([s.estimate, s.lower, s.tolerance.upper]).toEqual([0, 0, 0]);
+      expect(s.lowerExcluded).toBe(true);
+      expect(m.classification).toBe('High');
+      expect(m.reason).toBe(
+        'errors is higher on the canary: shift 0 (98 % interval 0 (excluded) … 0) clears the ±0 tolerance, canary/baseline mean ratio 4 ≥ allowed 1.',
+      );
+      const critical = metric(
+        'errors',
+        'increase',
+        sparse(480, { 1: 16 }),
+        sparse(480, { 1: 64 }),
+      );
+      critical.config.critical = true;
+      expect(judgeCanary([critical], DEFAULT_JUDGE_CONFIG)).toMatchObject({
+        verdict: 'Fail',
+        score: 0,
+      });
+    });
+
+    it.each([
+      ['0/1 counts', { 1: 8 }, { 1: 32 }],
+      ['counts 0-3', { 1: 6, 2: 2 }, { 1: 20, 2: 8, 3: 4 }],
+      ['error ratios', { 0.01: 4, 0.02: 2 }, { 0.01: 16, 0.02: 8 }],
+    ])(
+      'flags a rise with ties (%s) High, and the mirror image Low',
+      (_, low, high) => {
+        const rise = judgeOne(
+          metric('m', 'either', sparse(120, low), sparse(120, high)),
+        );
+        expect(rise.classification).toBe('High');
+        expect(rise.statistics).toMatchObject({ lower: 0, estimate: 0 });
+        const fall = judgeOne(
+          metric('m', 'either', sparse(120, high), sparse(120, low)),
+        );
+        expect(fall.classification).toBe('Low');
+        expect(fall.statistics).toMatchObject({
+          upper: 0,
+          estimate: 0,
+          upperExcluded: true,
+        });
+        // A decrease does not count against an increase-only metric.
+        expect(
+          judgeOne(metric('m', 'increase', sparse(120, high), sparse(120, low)))
+            .classification,
+        ).toBe('Pass');
+      },
+    );
+
+    it('flags latency quantised into buckets (ties away from 0) High', () => {
+      const buckets = (every: number) =>
+        Array.from({ length: 120 }, (_, i) => (i % every === 0 ? 0.2 : 0.1));
+      const m = judgeOne(metric('p99', 'increase', buckets(16), buckets(4)));
+      expect(m.statistics).toMatchObject({ lower: 0, lowerExcluded: true });
+      expect(m.classification).toBe('High');
+    });
+
+    it('still passes tied samples the test does not tell apart', () => {
+      const same = judgeOne(
+        metric(
+          'errors',
+          'either',
+          sparse(120, { 1: 8 }),
+          sparse(120, { 1: 8 }).reverse(),
+        ),
+      );
+      expect(same.classification).toBe('Pass');
+      const slightlyMore = judgeOne(
+        metric(
+          'errors',
+          'either',
+          sparse(120, { 1: 8 }),
+          sparse(120, { 1: 10 }),
+        ),
+      );
+      expect(slightlyMore.statistics!.pValue).toBeGreaterThan(0.5);
+      expect(slightlyMore.statistics).not.toHaveProperty('lowerExcluded');
+      expect(slightlyMore.classification).toBe('Pass');
+    });
+  });
 });

@@ -10,9 +10,20 @@ export class EvidenceFormatError extends InputError {
   }
 }
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * The document as text without a UTF-8 byte order mark: Windows tools (PowerShell's
+ * Out-File, some SBOM exporters) write one, and JSON.parse and XML parsers refuse it.
+ */
+export function textOf(bytes: Buffer): string {
+  const start = bytes.subarray(0, 3).equals(UTF8_BOM) ? 3 : 0;
+  return bytes.toString('utf8', start);
+}
+
 /** JSON.parse with the position of a syntax error in the message. */
 export function parseJson(format: EvidenceFormat, bytes: Buffer): unknown {
-  const text = bytes.toString('utf8');
+  const text = textOf(bytes);
   try {
     return JSON.parse(text);
   } catch (e) {

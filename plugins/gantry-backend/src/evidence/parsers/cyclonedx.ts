@@ -1,6 +1,7 @@
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import type {
   EvidenceSummary,
+  Severity,
   VulnerabilityFinding,
 } from '@gantry/plugin-gantry-common';
 import {
@@ -11,14 +12,26 @@ import {
 import {
   countsHeadline,
   normaliseSeverity,
+  RANK,
+  rowsOf,
   summariseFindings,
+  type ParsedEvidence,
 } from './vulnerabilities';
 
 const VERSIONS: Record<string, Spec.Version> = {
   '1.4': Spec.Version.v1dot4,
   '1.5': Spec.Version.v1dot5,
   '1.6': Spec.Version.v1dot6,
+  '1.7': Spec.Version.v1dot7,
 };
+
+/** Analysed as not a problem of this product (CycloneDX impactAnalysisState). */
+const CLOSED_STATES = new Set([
+  'resolved',
+  'resolved_with_pedigree',
+  'false_positive',
+  'not_affected',
+]);
 
 // A validator compiles its schema on first use and keeps it: build one per version, not per upload.
 const validators = new Map<Spec.Version, Validation.JsonStrictValidator>();
@@ -31,9 +44,10 @@ function validatorFor(version: Spec.Version): Validation.JsonStrictValidator {
   return validator;
 }
 
+type Component = { name?: string; components?: Component[] };
 type Bom = {
   specVersion: string;
-  components?: Array<{ name?: string }>;
+  components?: Component[];
   vulnerabilities?: Array<{
     id?: string;
     ratings?: Array<{ severity?: string }>;
@@ -43,8 +57,19 @@ type Bom = {
   }>;
 };
 
-/** CycloneDX 1.4-1.6 JSON, validated with the CycloneDX library against the spec's own schema. */
-export async function parseCycloneDx(bytes: Buffer): Promise<EvidenceSummary> {
+/** Every component, the nested ones (`components[].components[]`) included. */
+function countComponents(components: Component[] | undefined): number {
+  let n = 0;
+  const stack = [...(components ?? [])];
+  for (let c = stack.pop(); c; c = stack.pop()) {
+    n += 1;
+    stack.push(...(c.components ?? []));
+  }
+  return n;
+}
+
+/** CycloneDX 1.4-1.7 JSON, validated with the CycloneDX library against the spec's own schema. */
+export async function parseCycloneDx(bytes: Buffer): Promise<ParsedEvidence> {
   const json = parseJson('cyclonedx', bytes) as Record<string, unknown>;
   if (
     json === null ||
@@ -92,27 +117,38 @@ export async function parseCycloneDx(bytes: Buffer): Promise<EvidenceSummary> {
     );
   }
   const bom = json as unknown as Bom;
-  const components = bom.components?.length ?? 0;
+  const components = countComponents(bom.components);
   const findings: VulnerabilityFinding[] = (bom.vulnerabilities ?? [])
-    .filter(
-      v =>
-        v.analysis?.state !== 'not_affected' &&
-        v.analysis?.state !== 'false_positive',
-    )
+    .filter(v => !CLOSED_STATES.has(v.analysis?.state ?? ''))
     .map(v => ({
       id: v.id ?? 'unknown',
-      severity: normaliseSeverity(v.ratings?.[0]?.severity),
+      // the most severe of the ratings (several sources may rate one vulnerability)
+      severity: (v.ratings ?? [])
+        .map(r => normaliseSeverity(r.severity))
+        .reduce<Severity>(
+          (worst, s) => (RANK[s] < RANK[worst] ? s : worst),
+          'UNKNOWN',
+        ),
       package: v.affects?.[0]?.ref,
       fixAvailable: Boolean(v.recommendation),
     }));
   const vulnerabilities = findings.length
     ? summariseFindings(findings)
     : undefined;
-  return {
-    headline: `CycloneDX ${bom.specVersion} SBOM: ${components} component${
-      components === 1 ? '' : 's'
-    }${vulnerabilities ? `; ${countsHeadline(vulnerabilities.counts)}` : ''}`,
-    sbom: { format: 'CycloneDX', specVersion: bom.specVersion, components },
+  const vexOnly = components === 0 && (bom.vulnerabilities?.length ?? 0) > 0;
+  const summary: EvidenceSummary = {
+    headline: `CycloneDX ${bom.specVersion} ${
+      vexOnly ? 'VEX' : 'SBOM'
+    }: ${components} component${components === 1 ? '' : 's'}${
+      vulnerabilities ? `; ${countsHeadline(vulnerabilities.counts)}` : ''
+    }`,
+    sbom: {
+      format: 'CycloneDX',
+      specVersion: bom.specVersion,
+      components,
+      ...(vexOnly ? { vexOnly } : {}),
+    },
     ...(vulnerabilities ? { vulnerabilities } : {}),
   };
+  return { summary, vulnerabilities: rowsOf('cyclonedx', findings) };
 }

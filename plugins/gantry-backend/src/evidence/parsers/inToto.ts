@@ -1,10 +1,18 @@
 import { z } from 'zod';
-import type { EvidenceSummary } from '@gantry/plugin-gantry-common';
+import type {
+  EvidenceSummary,
+  SignatureReport,
+} from '@gantry/plugin-gantry-common';
+import { SignatureVerifier } from '../signatures/SignatureVerifier';
+import {
+  looksLikeBundle,
+  parseAttestationBundle,
+} from '../signatures/sigstoreBundle';
 import { EvidenceFormatError, parseJson, pathOf } from './EvidenceFormatError';
 
 // in-toto publishes its attestation framework as protobuf and prose (in-toto/attestation
 // spec/v1), not as JSON Schema on npm: the Statement, DSSE envelope and the two
-// predicates Gantry reads are checked here.
+// predicates Gantry reads are checked here; Sigstore bundles by @sigstore/bundle.
 const envelope = z.object({
   payloadType: z.literal('application/vnd.in-toto+json', {
     errorMap: () => ({ message: 'must be "application/vnd.in-toto+json"' }),
@@ -65,31 +73,104 @@ function check<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
   return r.data;
 }
 
-/** An in-toto Statement, plain or in a DSSE envelope (signatures are recorded, not verified here). */
-export function parseInToto(bytes: Buffer): EvidenceSummary {
-  const json = parseJson('in-toto', bytes) as Record<string, unknown>;
-  let body: unknown = json;
-  let signed = false;
-  let prefix = '';
-  if (json && typeof json === 'object' && 'payloadType' in json) {
-    const env = check(envelope, json, '');
-    signed = env.signatures.length > 0;
-    prefix = 'payload';
-    try {
-      body = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8'));
-    } catch {
+const IN_TOTO_PAYLOAD = 'application/vnd.in-toto+json';
+
+/** The statement in a DSSE payload (already base64-decoded). */
+function decodePayload(payload: Buffer, at: string): unknown {
+  try {
+    return JSON.parse(payload.toString('utf8'));
+  } catch {
+    throw new EvidenceFormatError('in-toto', at, 'is not base64-encoded JSON');
+  }
+}
+
+/** The statement a document carries, where it sits, and how it was signed. */
+function unwrap(
+  json: unknown,
+  verifier: SignatureVerifier,
+): { body: unknown; prefix: string; signature?: SignatureReport } {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) {
+    throw new EvidenceFormatError(
+      'in-toto',
+      '',
+      'must be a JSON object: an in-toto Statement, a DSSE envelope or a Sigstore bundle',
+    );
+  }
+  if (looksLikeBundle(json)) {
+    const bundle = parseAttestationBundle(json);
+    const env = bundle.content.dsseEnvelope;
+    if (env.payloadType !== IN_TOTO_PAYLOAD) {
       throw new EvidenceFormatError(
         'in-toto',
-        'payload',
-        'is not base64-encoded JSON',
+        'dsseEnvelope.payloadType',
+        `is "${env.payloadType}"; the bundle must carry an in-toto statement ("${IN_TOTO_PAYLOAD}")`,
       );
     }
+    return {
+      body: decodePayload(env.payload, 'dsseEnvelope.payload'),
+      prefix: 'dsseEnvelope.payload',
+      signature: verifier.verifyBundle(bundle),
+    };
   }
+  if ('payloadType' in json) {
+    const env = check(envelope, json, '');
+    const payload = Buffer.from(env.payload, 'base64');
+    return {
+      body: decodePayload(payload, 'payload'),
+      prefix: 'payload',
+      signature: verifier.verifyEnvelope({
+        payloadType: env.payloadType,
+        payload,
+        signatures: env.signatures.map(s => ({
+          keyid: s.keyid,
+          sig: Buffer.from(s.sig, 'base64'),
+        })),
+      }),
+    };
+  }
+  if (!('_type' in json)) {
+    throw new EvidenceFormatError(
+      'in-toto',
+      '',
+      'is not an in-toto Statement (no _type), a DSSE envelope (no payloadType) or a Sigstore bundle (no mediaType application/vnd.dev.sigstore.bundle…)',
+    );
+  }
+  return { body: json, prefix: '' };
+}
+
+/** How a headline tells the signature: "verified" only when it was. */
+function signatureNote(signature: SignatureReport | undefined): string {
+  if (!signature) return ' (unsigned)';
+  switch (signature.status) {
+    case 'verified':
+      return `, signed by ${signature.signer}, verified`;
+    case 'invalid':
+      return ', INVALID signature';
+    default:
+      return ', signature unverified';
+  }
+}
+
+/**
+ * An in-toto Statement: plain, in a DSSE envelope, or in a Sigstore bundle (v0.1-v0.3).
+ * A signature is checked with `verifier` and recorded as verified, unverified or
+ * invalid; an invalid one is stored as such (the provenance rule fails on it), so the
+ * upload stays on record for whoever investigates.
+ */
+export function parseInToto(
+  bytes: Buffer,
+  verifier: SignatureVerifier = SignatureVerifier.untrusted(),
+): EvidenceSummary {
+  const { body, prefix, signature } = unwrap(
+    parseJson('in-toto', bytes),
+    verifier,
+  );
   const st = check(statement, body, prefix);
   const subjects = st.subject.map(s => ({
     name: s.name,
     sha256: s.digest.sha256,
   }));
+  const signed = signature ? { signature } : {};
   if (st.predicateType === SLSA_V1) {
     const p = check(
       slsaV1,
@@ -97,16 +178,16 @@ export function parseInToto(bytes: Buffer): EvidenceSummary {
       `${prefix ? `${prefix}.` : ''}predicate`,
     );
     return {
-      headline: `SLSA provenance v1 from ${p.runDetails.builder.id}${
-        signed ? ' (DSSE signed)' : ''
-      }`,
+      headline: `SLSA provenance v1 from ${
+        p.runDetails.builder.id
+      }${signatureNote(signature)}`,
       provenance: {
         predicateType: st.predicateType,
         builderId: p.runDetails.builder.id,
         buildType: p.buildDefinition.buildType,
         subjects,
-        signed,
       },
+      ...signed,
     };
   }
   if (st.predicateType === TEST_RESULT) {
@@ -119,7 +200,9 @@ export function parseInToto(bytes: Buffer): EvidenceSummary {
     const failed = p.failedTests?.length ?? 0;
     const warned = p.warnedTests?.length ?? 0;
     return {
-      headline: `Test result attestation: ${p.result}`,
+      headline: `Test result attestation: ${p.result}${
+        signature ? signatureNote(signature) : ''
+      }`,
       tests: {
         total: passed + failed + warned,
         passed: passed + warned,
@@ -127,11 +210,15 @@ export function parseInToto(bytes: Buffer): EvidenceSummary {
         skipped: 0,
         failures: (p.failedTests ?? []).slice(0, 50).map(name => ({ name })),
       },
+      ...signed,
     };
   }
   return {
-    headline: `in-toto attestation ${st.predicateType}`,
+    headline: `in-toto attestation ${st.predicateType}${
+      signature ? signatureNote(signature) : ''
+    }`,
     attestation: { type: st.predicateType },
-    provenance: { predicateType: st.predicateType, subjects, signed },
+    provenance: { predicateType: st.predicateType, subjects },
+    ...signed,
   };
 }

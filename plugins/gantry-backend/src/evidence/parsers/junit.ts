@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { EvidenceSummary } from '@gantry/plugin-gantry-common';
-import { EvidenceFormatError } from './EvidenceFormatError';
+import { EvidenceFormatError, textOf } from './EvidenceFormatError';
 
 type Node = Record<string, unknown>;
 function asArray<T>(v: T | T[] | undefined): T[] {
@@ -20,7 +20,7 @@ const parser = new XMLParser({
  * from the <testcase> elements because tools disagree on the suite attributes.
  */
 export function parseJunit(bytes: Buffer): EvidenceSummary {
-  const text = bytes.toString('utf8');
+  const text = textOf(bytes);
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new EvidenceFormatError(

@@ -167,7 +167,7 @@ describe('evidence parsers', () => {
 
     it('names the versions it accepts', async () => {
       await expect(parse('cyclonedx', 'cyclonedx-1.2.json')).rejects.toThrow(
-        'Invalid cyclonedx evidence at specVersion: is "1.2"; Gantry accepts CycloneDX 1.4, 1.5, 1.6',
+        'Invalid cyclonedx evidence at specVersion: is "1.2"; Gantry accepts CycloneDX 1.4, 1.5, 1.6, 1.7',
       );
     });
   });
@@ -236,16 +236,21 @@ describe('evidence parsers', () => {
               '4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945',
           },
         ],
-        signed: false,
       });
+      expect(s.signature).toBeUndefined();
+      expect(s.headline).toContain('(unsigned)');
     });
-    it('unwraps a DSSE envelope', async () => {
+    it('unwraps a DSSE envelope, whose signature nothing checked, as unverified', async () => {
       const s = await parse('in-toto', 'slsa-provenance-dsse.json');
       expect(s.provenance).toMatchObject({
-        signed: true,
         builderId: 'https://github.com/actions/runner/github-hosted',
       });
-      expect(s.headline).toContain('(DSSE signed)');
+      expect(s.signature).toMatchObject({
+        status: 'unverified',
+        envelope: 'dsse',
+      });
+      expect(s.headline).toContain('signature unverified');
+      expect(s.headline).not.toMatch(/DSSE signed|(?<!un)verified/);
     });
     it('reads a test-result attestation', async () => {
       const s = await parse('in-toto', 'in-toto-test-result.json');

@@ -9,7 +9,12 @@ import {
   parseJson,
   pointerToPath,
 } from './EvidenceFormatError';
-import { countsHeadline, summariseFindings } from './vulnerabilities';
+import {
+  countsHeadline,
+  rowsOf,
+  summariseFindings,
+  type ParsedEvidence,
+} from './vulnerabilities';
 
 // The SARIF 2.1.0 JSON Schema (draft-04) of the OASIS SARIF TC; see schemas/README.md.
 // Imported (not read from disk) so the build bundles it into dist.
@@ -63,7 +68,17 @@ const suppressed = (r: Result) =>
   (r.suppressions?.length ?? 0) > 0 &&
   r.suppressions!.every(s => (s.status ?? 'accepted') === 'accepted');
 
-export function parseSarif(bytes: Buffer): EvidenceSummary {
+/**
+ * Results that are not open problems of this run: other kinds than `fail`, accepted
+ * suppressions, and `baselineState: absent` (a result of the baseline run that this
+ * run no longer finds, listed only to show it was fixed).
+ */
+const notOpen = (r: Result) =>
+  (r.kind ?? 'fail') !== 'fail' ||
+  suppressed(r) ||
+  r.baselineState === 'absent';
+
+export function parseSarif(bytes: Buffer): ParsedEvidence {
   const json = parseJson('sarif', bytes);
   let valid: boolean;
   try {
@@ -85,28 +100,48 @@ export function parseSarif(bytes: Buffer): EvidenceSummary {
   const results = { error: 0, warning: 0, note: 0, none: 0 };
   const tools: string[] = [];
   let secretScan = false;
-  const findings: VulnerabilityFinding[] = [];
+  // rules scored for security make the run a vulnerability scan, even with no open result
+  let securityRules = false;
+  const findings: Array<VulnerabilityFinding & { score: number }> = [];
   for (const [runIndex, run] of log.runs.entries()) {
     const driver = run.tool.driver;
     tools.push(driver.name);
     if (SECRET_TOOL.test(driver.name)) secretScan = true;
-    const scores = new Map<ReportingDescriptor, number | undefined>(
-      (driver.rules ?? []).map((rule, i) => [
-        rule,
-        securityScore(
-          rule.properties?.['security-severity'],
-          `runs[${runIndex}].tool.driver.rules[${i}].properties.security-severity`,
+    // Rules live in the driver or, for CodeQL query packs, in tool.extensions[]; a
+    // result names its rule by ruleId, ruleIndex or rule {id, index, toolComponent}.
+    const components = [driver, ...(run.tool.extensions ?? [])];
+    const scores = new Map<ReportingDescriptor, number | undefined>();
+    components.forEach((component, c) =>
+      (component.rules ?? []).forEach((rule, i) =>
+        scores.set(
+          rule,
+          securityScore(
+            rule.properties?.['security-severity'],
+            `runs[${runIndex}].tool.${
+              c === 0 ? 'driver' : `extensions[${c - 1}]`
+            }.rules[${i}].properties.security-severity`,
+          ),
         ),
-      ]),
+      ),
     );
-    const rules = new Map<string, ReportingDescriptor>(
-      (driver.rules ?? []).map(r => [r.id, r]),
-    );
+    if ([...scores.values()].some(v => v !== undefined)) securityRules = true;
+    const byId = new Map<string, ReportingDescriptor>();
+    for (const component of [...components].reverse())
+      for (const rule of component.rules ?? []) byId.set(rule.id, rule);
+    const ruleOf = (r: Result): ReportingDescriptor | undefined => {
+      const ext = r.rule?.toolComponent?.index;
+      const rules =
+        ext === undefined ? driver.rules : run.tool.extensions?.[ext]?.rules;
+      const index = r.rule?.index ?? r.ruleIndex;
+      const id = r.rule?.id ?? r.ruleId;
+      return (
+        (index !== undefined && index >= 0 ? rules?.[index] : undefined) ??
+        (id ? byId.get(id) : undefined)
+      );
+    };
     for (const r of run.results ?? []) {
-      if ((r.kind ?? 'fail') !== 'fail' || suppressed(r)) continue;
-      const rule: ReportingDescriptor | undefined =
-        (r.ruleId ? rules.get(r.ruleId) : undefined) ??
-        (r.ruleIndex !== undefined ? driver.rules?.[r.ruleIndex] : undefined);
+      if (notOpen(r)) continue;
+      const rule = ruleOf(r);
       const level: keyof typeof results =
         r.level ?? rule?.defaultConfiguration?.level ?? 'warning';
       results[level] += 1;
@@ -116,15 +151,16 @@ export function parseSarif(bytes: Buffer): EvidenceSummary {
           id: r.ruleId ?? rule?.id ?? 'unknown-rule',
           severity: band(score),
           fixAvailable: Boolean(r.fixes?.length),
+          score,
         });
       }
     }
   }
-  const vulnerabilities = findings.length
-    ? summariseFindings(findings)
+  const vulnerabilities = securityRules
+    ? summariseFindings(findings.map(({ score: _score, ...f }) => f))
     : undefined;
   const total = results.error + results.warning + results.note + results.none;
-  return {
+  const summary: EvidenceSummary = {
     headline: `${tools.join(', ') || 'SARIF'}: ${total} result${
       total === 1 ? '' : 's'
     } (${results.error} error, ${results.warning} warning)${
@@ -133,4 +169,5 @@ export function parseSarif(bytes: Buffer): EvidenceSummary {
     codeScan: { tools, secretScan, results },
     ...(vulnerabilities ? { vulnerabilities } : {}),
   };
+  return { summary, vulnerabilities: rowsOf('sarif', findings) };
 }

@@ -247,6 +247,32 @@ describe('config.d.ts', () => {
     ).toEqual([]);
   });
 
+  it('declares the signature trust keys', () => {
+    const signed = withGantry(files['app-config.yaml'], g => {
+      g.compliance.signatures = {
+        keys: [{ keyId: 'ci', publicKey: '-----BEGIN PUBLIC KEY-----' }],
+        keyless: [
+          {
+            issuer: 'https://token.actions.githubusercontent.com',
+            subject: 'x',
+          },
+          { issuer: 'https://accounts.google.com', subjectRegExp: '.+' },
+        ],
+        trustedRootFile: '/etc/gantry/trusted_root.json',
+        required: true,
+        byPolicy: { default: { required: false } },
+      };
+    });
+    expect(undeclared(signed)).toEqual([]);
+    expect(() => schema.process([signed])).not.toThrow();
+    const typo = withGantry(signed, g => {
+      g.compliance.signatures.keyless[0].subjectRegex = '.+';
+    });
+    expect(undeclared(typo)).toEqual([
+      'gantry.compliance.signatures.keyless[0].subjectRegex',
+    ]);
+  });
+
   it('rejects values of the wrong type or outside the declared set', () => {
     const base = files['app-config.yaml'];
     const bad = withGantry(base, g => {
@@ -268,5 +294,8 @@ describe('config.d.ts', () => {
       compliance.policies.additionalProperties.additionalProperties.items.enum,
     ).toEqual([...GATE_RULES]);
     expect(compliance.blockingSeverities.items.enum).toEqual([...SEVERITIES]);
+    expect(
+      compliance.vulnerabilities.properties.blockUnfixable.items.enum,
+    ).toEqual([...SEVERITIES]);
   });
 });

@@ -9,6 +9,8 @@ export interface GantryConfig {
     url: string;
     token?: string;
     demo?: boolean;
+    /** The gantry.kubernetes.clusters entry this Argo CD runs in (its in-cluster destination). */
+    inClusterName?: string;
   }>;
   /** Per-request timeouts of Argo CD and the Kubernetes API; 10 s unless configured. */
   argocdTimeoutMs?: number;
@@ -39,6 +41,7 @@ export function readGantryConfig(config: Config): GantryConfig {
         url: c.getString('url'),
         token: c.getOptionalString('token'),
         demo: c.getOptionalBoolean('demo'),
+        inClusterName: c.getOptionalString('inClusterName'),
       })) ?? [],
     argocdTimeoutMs: g?.getOptionalNumber('argocd.timeoutMs'),
     kubernetesTimeoutMs: g?.getOptionalNumber('kubernetes.timeoutMs'),

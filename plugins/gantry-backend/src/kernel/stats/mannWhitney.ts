@@ -18,6 +18,13 @@ interface MannWhitneyResult {
   upper: number;
   /** Hodges–Lehmann estimate of the shift x − y: the median pairwise difference. */
   estimate: number;
+  /**
+   * Whether the test itself rejects a shift equal to the lower (upper) bound: W is a step
+   * function, and when many values tie its jump sits exactly on the bound, so the bound is
+   * an end point outside the interval, which is then open there.
+   */
+  lowerExcluded: boolean;
+  upperExcluded: boolean;
 }
 
 /**
@@ -100,7 +107,8 @@ export function mannWhitneySorted(
   const muMin = xs[0] - ys[ny - 1];
   const muMax = xs[nx - 1] - ys[0];
   // Between pairwise differences only within-sample ties remain.
-  const sigmaBetween = sigma(tieTerm(xs) + tieTerm(ys));
+  const withinTies = tieTerm(xs) + tieTerm(ys);
+  const sigmaBetween = sigma(withinTies);
 
   /** R's rule: a bound sits at an end of the range when W does not change sign inside. */
   const atMin = rankSumSorted(xs, ys, muMin);
@@ -153,13 +161,28 @@ export function mannWhitneySorted(
     ...estimateRanks,
   ];
   differences.focus(Math.min(...wanted), Math.max(...wanted) + 1);
+  const lower = lowerAtEnd ?? valueAt(lowerRanks);
+  const upper = upperAtEnd ?? valueAt(upperRanks);
+  /**
+   * W at the bound itself, with the ties across the samples that form there; undefined
+   * when none forms (x − (x − y) need not be y in floating point), so only ties the data
+   * really hold (equal counts, bucketed values) can exclude a bound. NaN when all tie.
+   */
+  const atBound = (d: number, zqBound: number) => {
+    const r = rankSumSorted(xs, ys, d);
+    return r.tieTerm > withinTies ? w(r, zqBound) : undefined;
+  };
+  const lowerExcluded = (atBound(lower, -zq) ?? 0) > 0;
+  const upperExcluded = (atBound(upper, zq) ?? 0) < 0;
   return {
     u,
     z,
     pValue,
     confidenceLevel,
-    lower: lowerAtEnd ?? valueAt(lowerRanks),
-    upper: upperAtEnd ?? valueAt(upperRanks),
+    lower,
+    upper,
     estimate: valueAt(estimateRanks),
+    lowerExcluded,
+    upperExcluded,
   };
 }

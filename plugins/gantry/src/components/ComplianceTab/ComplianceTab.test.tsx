@@ -118,6 +118,7 @@ function api(over: Partial<GantryApi> = {}): Partial<GantryApi> {
       configuredCount: 1,
     }),
     listPromotions: jest.fn().mockResolvedValue([]),
+    listGitopsChanges: jest.fn().mockResolvedValue([]),
     getGate: jest.fn((_ref, _v, env: string) =>
       Promise.resolve(verdict(env, env === 'staging')),
     ),
@@ -135,15 +136,39 @@ function api(over: Partial<GantryApi> = {}): Partial<GantryApi> {
           status: 'fail',
           summary: '1 finding(s)',
           findings: [
-            '1.4.2 into production (request r1): no passing test results.',
+            'Production deployment without an approved promotion request: revision 0d6a3b2c9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b deployed to production at 2026-11-20T10:00:00.000Z (release 1.4.2, application checkout-production).',
+            'Emergency change not reviewed yet: revision 9f8e7d6c5b4a39281706f5e4d3c2b1a098765432 deployed to production at 2026-11-21T10:00:00.000Z (release 1.4.3, application checkout-production), request r2.',
+          ],
+          evidence: [
+            {
+              kind: 'deployment',
+              id: 'd1',
+              label:
+                '0d6a3b2c9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b at 2026-11-20T10:00:00.000Z (release 1.4.2): unapproved',
+              href: '/api/gantry/entities/default/component/checkout/deployments/history?environment=production',
+            },
+            {
+              kind: 'promotion',
+              id: 'r2',
+              label:
+                '1.4.3 into production: emergency (emergency, review pending)',
+            },
           ],
         },
         {
           control: 'CC7.1',
           title: 'Vulnerability management',
           status: 'pass',
-          summary: '2 release(s) scanned',
+          summary: '1 release(s) reached production',
           findings: [],
+          evidence: [
+            {
+              kind: 'evidence',
+              id: 'e7',
+              label: '1.4.3 trivy: Trivy: no vulnerabilities',
+              href: '/api/gantry/entities/default/component/checkout/evidence/e7/content',
+            },
+          ],
         },
         {
           control: 'CC6.1',
@@ -151,9 +176,11 @@ function api(over: Partial<GantryApi> = {}): Partial<GantryApi> {
           status: 'pass',
           summary: '2 people may approve',
           findings: [],
+          evidence: [],
         },
       ],
       changes: [],
+      deployments: [],
       eligibleApprovers: [],
     }),
     ...over,
@@ -221,6 +248,67 @@ describe('ComplianceTab', () => {
       '1.5.0',
       { environment: 'production', reason: 'Adds Apple Pay' },
     );
+  });
+
+  it('shows each failing control line and the records each control rests on', async () => {
+    await render(api());
+    expect(
+      await screen.findByText(
+        /^Production deployment without an approved promotion request: revision 0d6a3b2c/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/^Emergency change not reviewed yet: revision 9f8e7d6c/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'deployment d1: 0d6a3b2c9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b at 2026-11-20T10:00:00.000Z (release 1.4.2): unapproved',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('evidence e7: 1.4.3 trivy: Trivy: no vulnerabilities'),
+    ).toHaveAttribute(
+      'href',
+      'http://localhost:7007/api/gantry/entities/default/component/checkout/evidence/e7/content',
+    );
+    expect(screen.getByText('no records in the period')).toBeInTheDocument();
+  });
+
+  it('shows the secrets and failed configuration checks of a Trivy report in their own columns', async () => {
+    const none = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
+    const trivy: ReleaseRecord = {
+      ...releases[0],
+      evidence: [
+        evidence('e9', '1.5.0', {
+          headline:
+            'Trivy: no vulnerabilities; 1 secret; 2 failed configuration checks',
+          vulnerabilities: { counts: counts(0, 0), findings: [] },
+          secrets: {
+            tool: 'Trivy',
+            total: 1,
+            counts: { ...none, CRITICAL: 1 },
+            findings: [],
+          },
+          misconfigurations: {
+            failures: 2,
+            counts: { ...none, HIGH: 1, LOW: 1 },
+            findings: [],
+          },
+        }),
+      ],
+    };
+    await render(api({ listReleases: jest.fn().mockResolvedValue([trivy]) }));
+    expect(
+      await screen.findByText('Trivy: 1 secret (1 critical)'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Trivy: 2 failed configuration checks (1 high, 1 low)'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Trivy: no vulnerabilities; 1 secret; 2 failed configuration checks',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('says how CI uploads evidence when there are no releases', async () => {

@@ -40,6 +40,7 @@ export function ComplianceTab() {
   const releases = useAsyncRetry(() => api.listReleases(ref), [api, ref]);
   const overview = useAsyncRetry(() => api.getOverview(ref), [api, ref]);
   const promotions = useAsyncRetry(() => api.listPromotions(ref), [api, ref]);
+  const gitops = useAsyncRetry(() => api.listGitopsChanges(ref), [api, ref]);
   const [version, setVersion] = useState<string>();
   useEffect(() => {
     if (!version && releases.value?.length)
@@ -102,7 +103,7 @@ export function ComplianceTab() {
         </AsyncCard>
       </Grid>
       <Grid item xs={12}>
-        <PromotionsCard {...promotions} />
+        <PromotionsCard {...promotions} gitopsChanges={gitops.value} />
       </Grid>
       <Grid item xs={12}>
         <ReportCard />

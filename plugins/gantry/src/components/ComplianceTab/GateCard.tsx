@@ -25,6 +25,7 @@ import { useEntityRef } from '../shared/useEntityRef';
 function RuleStatus({ status }: { status: string }) {
   if (status === 'pass') return <StatusOK>pass</StatusOK>;
   if (status === 'fail') return <StatusError>fail</StatusError>;
+  if (status === 'pending') return <StatusPending>pending</StatusPending>;
   return <StatusPending>n/a</StatusPending>;
 }
 

@@ -16,6 +16,7 @@ import { AsyncCard } from '../shared/AsyncCard';
 import { DenseTable } from '../shared/DenseTable';
 import { useEntityRef } from '../shared/useEntityRef';
 import { SelectField } from '../shared/SelectField';
+import { ControlEvidenceList } from './ControlEvidenceList';
 
 const PERIODS = [30, 90, 365];
 
@@ -43,6 +44,10 @@ const columns: TableColumn<ControlResult>[] = [
         ))}
       </>
     ),
+  },
+  {
+    title: 'Evidence',
+    render: c => <ControlEvidenceList evidence={c.evidence ?? []} />,
   },
 ];
 
@@ -137,7 +142,8 @@ export function ReportCard() {
         <>
           <DenseTable<ControlResult> columns={columns} data={report.controls} />
           <Typography variant="caption" color="textSecondary">
-            {report.changes.length} production change(s) in the period; produced
+            {report.deployments?.length ?? 0} production deployment(s) and{' '}
+            {report.changes.length} promotion request(s) in the period; produced
             at audit record {report.auditHead.seq} (
             {report.auditHead.hash.slice(0, 16)}…).
           </Typography>

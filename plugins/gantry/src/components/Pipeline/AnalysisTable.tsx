@@ -21,7 +21,7 @@ export function AnalysisTable({ run }: { run: AnalysisRunView }) {
   return (
     <Box mt={1}>
       <Typography variant="subtitle2">
-        Analysis{' '}
+        Analysis {run.experiment && `of experiment ${run.experiment} `}
         {run.stepIndex !== undefined
           ? `at step ${run.stepIndex}`
           : run.rolloutType}

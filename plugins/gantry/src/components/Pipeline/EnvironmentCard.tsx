@@ -5,16 +5,10 @@ import {
   StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
-import type {
-  ApplicationView,
-  RolloutView,
-} from '@gantry/plugin-gantry-common';
+import type { ApplicationView } from '@gantry/plugin-gantry-common';
 import { Box, Chip, Divider, Typography } from '@material-ui/core';
-import { useEffect, useState } from 'react';
-import { AnalysisTable } from './AnalysisTable';
 import { ArgoCdActions } from './ArgoCdActions';
-import { RolloutActions } from './RolloutActions';
-import { RolloutProgress, pauseRemaining } from './RolloutProgress';
+import { RolloutCard } from './RolloutCard';
 
 function Health({ status }: { status: string }) {
   if (status === 'Healthy') return <StatusOK>Healthy</StatusOK>;
@@ -23,63 +17,6 @@ function Health({ status }: { status: string }) {
   if (status === 'Suspended' || status === 'Progressing')
     return <StatusWarning>{status}</StatusWarning>;
   return <StatusPending>{status}</StatusPending>;
-}
-
-function Countdown({ rollout }: { rollout: RolloutView }) {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
-  const left = pauseRemaining(rollout, now);
-  return left ? <> resumes in {left}</> : <> waiting for a person to promote</>;
-}
-
-function Rollout({
-  rollout,
-  onChange,
-}: {
-  rollout: RolloutView;
-  onChange: () => void;
-}) {
-  const latest = rollout.analysisRuns[0];
-  return (
-    <Box mt={2}>
-      <Typography variant="subtitle2">
-        Rollout {rollout.name}: {rollout.phase}
-        {rollout.strategy === 'canary' &&
-          !rollout.fullyPromoted &&
-          ` · ${rollout.canaryWeight ?? 0} % canary`}
-      </Typography>
-      {rollout.message && (
-        <Typography
-          variant="caption"
-          display="block"
-          color={rollout.aborted ? 'error' : 'textSecondary'}
-        >
-          {rollout.message}
-        </Typography>
-      )}
-      {rollout.strategy === 'canary' && <RolloutProgress rollout={rollout} />}
-      {rollout.strategy === 'blueGreen' && (
-        <Typography variant="caption" display="block">
-          active {rollout.activeSelector ?? '-'} · preview{' '}
-          {rollout.previewSelector ?? '-'}
-        </Typography>
-      )}
-      {rollout.paused && (
-        <Typography variant="body2">
-          Paused (
-          {rollout.pauseConditions.map(p => p.reason).join(', ') ||
-            'by a person'}
-          ):
-          <Countdown rollout={rollout} />
-        </Typography>
-      )}
-      <RolloutActions rollout={rollout} onDone={onChange} />
-      {latest && <AnalysisTable run={latest} />}
-    </Box>
-  );
 }
 
 /** One environment of the pipeline: Argo CD sync and health, the revision, and its rollouts. */
@@ -156,7 +93,7 @@ export function EnvironmentCard({
       {app.rollouts.map(r => (
         <Box key={`${r.cluster}/${r.namespace}/${r.name}`}>
           <Divider style={{ marginTop: 12 }} />
-          <Rollout rollout={r} onChange={onChange} />
+          <RolloutCard rollout={r} onChange={onChange} />
         </Box>
       ))}
     </InfoCard>

@@ -184,22 +184,31 @@ describe('PipelineSection', () => {
     expect(getDeployments).toHaveBeenCalledTimes(2);
   });
 
+  const withHistory = (automated?: {
+    prune?: boolean;
+    selfHeal?: boolean;
+  }) => ({
+    ...view,
+    applications: [
+      {
+        ...view.applications[1],
+        automatedSync: automated,
+        history: [
+          { id: 2, revisions: ['9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'] },
+          { id: 1, revisions: ['1111111111111111111111111111111111111111'] },
+        ],
+      },
+    ],
+  });
+
   it('rolls an application back to its previous deployment after confirmation', async () => {
-    const argocdAction = jest.fn().mockResolvedValue({});
-    const withHistory = {
-      ...view,
-      applications: [
-        {
-          ...view.applications[1],
-          history: [
-            { id: 2, revisions: ['9f8e7d6c5b4a39281706f5e4d3c2b1a098765432'] },
-            { id: 1, revisions: ['1111111111111111111111111111111111111111'] },
-          ],
-        },
-      ],
-    };
+    const argocdAction = jest.fn().mockResolvedValue({
+      action: 'rollback',
+      application: 'checkout-production',
+    });
+    const manual = withHistory();
     await render({
-      getDeployments: jest.fn().mockResolvedValue(withHistory),
+      getDeployments: jest.fn().mockResolvedValue(manual),
       argocdAction,
     });
     await userEvent.click(
@@ -208,7 +217,7 @@ describe('PipelineSection', () => {
     const dialog = await screen.findByRole('dialog');
     expect(
       within(dialog).getByText(
-        /returns checkout-production to deployment #1 \(11111111\)/,
+        'This returns checkout-production to deployment #1 (11111111). Automated sync is off for checkout-production, so the rolled-back state stays until someone syncs.',
       ),
     ).toBeInTheDocument();
     await userEvent.click(
@@ -216,10 +225,77 @@ describe('PipelineSection', () => {
     );
     expect(argocdAction).toHaveBeenCalledWith(
       { kind: 'Component', namespace: 'default', name: 'checkout' },
-      withHistory.applications[0],
+      manual.applications[0],
       'rollback',
-      1,
+      { id: 1 },
     );
+    expect(
+      screen.queryByRole('button', { name: 'Turn automated sync on' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says an auto-synced app loses automated sync for the rollback, and turns it back on in one click', async () => {
+    const policy = { prune: true, selfHeal: true };
+    const argocdAction = jest
+      .fn()
+      .mockResolvedValueOnce({
+        action: 'rollback',
+        application: 'checkout-production',
+        autoSyncDisabled: { previous: policy },
+      })
+      .mockResolvedValueOnce({
+        action: 'enable-auto-sync',
+        application: 'checkout-production',
+        autoSyncEnabled: policy,
+      });
+    const synced = withHistory(policy);
+    await render({
+      getDeployments: jest.fn().mockResolvedValue(synced),
+      argocdAction,
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Roll back to #1' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText(
+        /checkout-production syncs automatically, and Argo CD refuses to roll back such an app, so Gantry first turns automated sync off \(recorded in the audit log\)\. It stays off, also after a manual sync, until someone turns it back on here\./,
+      ),
+    ).toBeInTheDocument();
+    // The old promise was false: a sync does not turn automated sync back on.
+    expect(
+      within(dialog).queryByText(/stops until someone syncs again/),
+    ).not.toBeInTheDocument();
+    await userEvent.type(
+      within(dialog).getByLabelText(/Emergency reason/),
+      'checkout is down since 1.5.0',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Confirm' }),
+    );
+    expect(argocdAction).toHaveBeenLastCalledWith(
+      expect.anything(),
+      synced.applications[0],
+      'rollback',
+      { id: 1, emergency: { reason: 'checkout is down since 1.5.0' } },
+    );
+    expect(
+      await screen.findByText(
+        /Automated sync of checkout-production is off since the rollback \(it was on with prune, self-heal\)/,
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Turn automated sync on' }),
+    );
+    expect(argocdAction).toHaveBeenLastCalledWith(
+      expect.anything(),
+      synced.applications[0],
+      'enable-auto-sync',
+      { automated: policy },
+    );
+    expect(
+      screen.queryByRole('button', { name: 'Turn automated sync on' }),
+    ).not.toBeInTheDocument();
   });
 
   it('shows no action buttons without permission', async () => {

@@ -4,7 +4,9 @@ import { Box, LinearProgress, Tooltip, Typography } from '@material-ui/core';
 /** The canary's weight as a bar, with a marker at each setWeight step (5/25/50/75/100). */
 export function RolloutProgress({ rollout }: { rollout: RolloutView }) {
   const weights = rollout.steps.filter(s => s.kind === 'setWeight');
-  const value = rollout.fullyPromoted ? 100 : rollout.canaryWeight ?? 0;
+  const value =
+    rollout.actualWeight ??
+    (rollout.fullyPromoted ? 100 : rollout.canaryWeight ?? 0);
   return (
     <Box position="relative" mt={1} mb={2} aria-label={`canary at ${value} %`}>
       <LinearProgress
