@@ -17,6 +17,13 @@ test('the onboarding form is filled in the portal; Gantry generates and validate
   // alerting: the defaults (PagerDuty pages, Slack tickets)
   await expect(page.getByText('Pages go to')).toBeVisible();
   await page.getByRole('button', { name: 'Next' }).click();
+  // release gate: the defaults (the portal's backend URL, the alerting Secret's gate-token)
+  await expect(
+    page.getByRole('textbox', {
+      name: 'Gantry URL as Argo Rollouts reaches it',
+    }),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
   // RepoUrlPicker's owner and repository are free-text autocompletes: type, then leave the field
   for (const [name, value] of [
     ['Owner', 'acme'],
@@ -43,7 +50,7 @@ test('the onboarding form is filled in the portal; Gantry generates and validate
   ).toBeVisible({ timeout: 60_000 });
   await page.getByPlaceholder('Search').fill('GitOps');
   await expect(
-    page.getByText(/Wrote 28 GitOps files for inventory to deploy/),
+    page.getByText(/Wrote 29 GitOps files for inventory to deploy/),
   ).toBeVisible();
   await expect(
     page.getByText(
