@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve as resolvePath, sep } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { dirname, relative, resolve as resolvePath, sep } from 'node:path';
 import type { UrlReaderService } from '@backstage/backend-plugin-api';
 import {
   ANNOTATION_LOCATION,
@@ -62,16 +62,18 @@ export class SloSpecLoader {
     const target = this.resolve(entity, ref.trim());
     const text =
       target.kind === 'file'
-        ? await this.readLocal(target.path)
+        ? await this.readLocal(target)
         : await this.read(target.url);
-    const source = target.kind === 'file' ? target.path : target.url;
+    const source = target.kind === 'file' ? target.shown : target.url;
     return { source, slos: parseSloSpec(text, source) };
   }
 
   private resolve(
     entity: Entity,
     ref: string,
-  ): { kind: 'url'; url: string } | { kind: 'file'; path: string } {
+  ):
+    | { kind: 'url'; url: string }
+    | { kind: 'file'; path: string; dir: string; shown: string } {
     const target = ref.replace(/^url:/, '');
     if (/^https?:\/\//.test(target)) return { kind: 'url', url: target };
     const location = entity.metadata.annotations?.[ANNOTATION_LOCATION] ?? '';
@@ -83,7 +85,10 @@ export class SloSpecLoader {
       // Local catalog files (development): only next to or below the catalog file.
       const dir = dirname(base);
       const path = resolvePath(dir, target);
-      if (path.startsWith(`${dir}${sep}`)) return { kind: 'file', path };
+      // Shown relative to the catalog file: the server's own directories are nobody's business.
+      const shown = `./${relative(dir, path).split(sep).join('/')}`;
+      if (path.startsWith(`${dir}${sep}`))
+        return { kind: 'file', path, dir, shown };
     }
     throw new InputError(
       `${ANNOTATIONS.sloSpec} of ${stringifyEntityRef(
@@ -96,14 +101,39 @@ export class SloSpecLoader {
     );
   }
 
-  private async readLocal(path: string): Promise<string> {
+  /**
+   * Reads a spec next to a local catalog file, after resolving symbolic links: a link
+   * pointing outside the catalog file's directory is refused without reading it, so a
+   * catalog entry cannot make Gantry show the server's files.
+   */
+  private async readLocal(target: {
+    path: string;
+    dir: string;
+    shown: string;
+  }): Promise<string> {
+    let real: string;
+    let realDir: string;
     try {
-      return await readFile(path, 'utf8');
+      [real, realDir] = await Promise.all([
+        realpath(target.path),
+        realpath(target.dir),
+      ]);
+    } catch {
+      throw new InputError(
+        `Could not read the SLO spec ${target.shown} (${ANNOTATIONS.sloSpec}): no such file next to the catalog file.`,
+      );
+    }
+    if (!real.startsWith(`${realDir}${sep}`))
+      throw new InputError(
+        `The SLO spec ${target.shown} (${ANNOTATIONS.sloSpec}) is a link to a file outside the catalog file's directory; Gantry reads local specs only next to or below catalog-info.yaml. Copy the spec there.`,
+      );
+    try {
+      return await readFile(real, 'utf8');
     } catch (e) {
       throw new InputError(
-        `Could not read the SLO spec ${path} (${ANNOTATIONS.sloSpec}): ${
-          (e as Error).message
-        }.`,
+        `Could not read the SLO spec ${target.shown} (${
+          ANNOTATIONS.sloSpec
+        }): ${(e as NodeJS.ErrnoException).code ?? 'read error'}.`,
       );
     }
   }
