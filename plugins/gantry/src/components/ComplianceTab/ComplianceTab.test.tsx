@@ -311,6 +311,25 @@ describe('ComplianceTab', () => {
     ).toBeInTheDocument();
   });
 
+  it('folds a long list of failing lines after five, and unfolds it on request', async () => {
+    const findings = Array.from(
+      { length: 80 },
+      (_, i) =>
+        `Production deployment without an approved promotion request: revision r${i} deployed to production`,
+    );
+    const base = api();
+    const report = await (base.getComplianceReport as jest.Mock)();
+    report.controls[0] = { ...report.controls[0], findings };
+    await render({
+      ...base,
+      getComplianceReport: jest.fn().mockResolvedValue(report),
+    });
+    expect(await screen.findByText(/revision r4 deployed/)).toBeInTheDocument();
+    expect(screen.queryByText(/revision r5 deployed/)).not.toBeInTheDocument();
+    await userEvent.click(screen.getByText('and 75 more'));
+    expect(screen.getByText(/revision r79 deployed/)).toBeInTheDocument();
+  });
+
   it('says how CI uploads evidence when there are no releases', async () => {
     await render(api({ listReleases: jest.fn().mockResolvedValue([]) }));
     expect(

@@ -1,10 +1,9 @@
 import { discoveryApiRef, useApi } from '@backstage/core-plugin-api';
 import type { ControlEvidence } from '@gantry/plugin-gantry-common';
 import { Link, Typography } from '@material-ui/core';
-import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import { FoldedList } from '../shared/FoldedList';
 
-const SHOWN = 5;
 const API_PREFIX = '/api/gantry';
 
 /**
@@ -22,17 +21,16 @@ export function ControlEvidenceList({
     () => discovery.getBaseUrl('gantry'),
     [discovery],
   );
-  const [all, setAll] = useState(false);
   if (evidence.length === 0)
     return (
       <Typography variant="body2" color="textSecondary">
         no records in the period
       </Typography>
     );
-  const shown = all ? evidence : evidence.slice(0, SHOWN);
   return (
-    <>
-      {shown.map(e => {
+    <FoldedList
+      items={evidence}
+      render={e => {
         const text = `${e.kind} ${e.id}: ${e.label}`;
         return e.kind === 'evidence' && e.href && base ? (
           <Link
@@ -48,12 +46,7 @@ export function ControlEvidenceList({
             {text}
           </Typography>
         );
-      })}
-      {evidence.length > SHOWN && (
-        <Link component="button" variant="body2" onClick={() => setAll(!all)}>
-          {all ? 'show fewer' : `and ${evidence.length - SHOWN} more`}
-        </Link>
-      )}
-    </>
+      }}
+    />
   );
 }

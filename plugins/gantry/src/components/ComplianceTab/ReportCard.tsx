@@ -14,6 +14,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
 import { DenseTable } from '../shared/DenseTable';
+import { FoldedList } from '../shared/FoldedList';
 import { useEntityRef } from '../shared/useEntityRef';
 import { SelectField } from '../shared/SelectField';
 import { ControlEvidenceList } from './ControlEvidenceList';
@@ -37,11 +38,14 @@ const columns: TableColumn<ControlResult>[] = [
     render: c => (
       <>
         <Typography variant="body2">{c.summary}</Typography>
-        {c.findings.map(f => (
-          <Typography key={f} variant="body2" color="error">
-            {f}
-          </Typography>
-        ))}
+        <FoldedList
+          items={c.findings}
+          render={f => (
+            <Typography key={f} variant="body2" color="error">
+              {f}
+            </Typography>
+          )}
+        />
       </>
     ),
   },
