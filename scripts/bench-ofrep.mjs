@@ -1,14 +1,29 @@
 #!/usr/bin/env node
-// Benchmark (not a test): OFREP evaluations at 100 connections for 60 s against the
-// portal's backend (started here when nothing listens on :7007), while a probe reads
-// the catalog and Gantry's overview every 500 ms to show whether the portal stays
-// responsive. Then the same load against the peer, unleash-server (started here on its
-// own fresh PostgreSQL database, see benchmarks/ofrep-peer/unleash.mjs) serving an
-// equivalent flag. Prints requests/s, latency percentiles, non-2xx count and the probe's
-// p95 for Gantry, the same for Unleash, and the ratios Gantry/Unleash.
-// BENCH_CONNECTIONS and BENCH_DURATION (seconds) scale it.
+// Benchmark (not a test): OFREP single evaluation on the production build, in one run:
+//
+//   bare engine     benchmarks/ofrep-bare-engine.mjs: node:http + flagd-core + SHA-256 key
+//                   check, nothing else (the floor)
+//   edge            packages/flags-edge's build (bin/flags-edge), one of two replicas
+//                   following the backend's change stream
+//   listener        the edge inside the backend process (gantry.flags.edge.port)
+//   backend route   /api/gantry/ofrep/... through Backstage's Express pipeline
+//   unleash-server  POST /api/frontend (benchmarks/ofrep-peer), the peer
+//
+// Each at saturation (BENCH_CONNECTIONS, default 100) and at an offered BENCH_RATE
+// (default 1,000) req/s, BENCH_DURATION seconds each (default 20). Then the kill switch:
+// BENCH_KILLS (default 50) kills, each timed until both edge replicas serve the safe
+// variant; and the memory of an edge replica holding 10,000 flags in 100 flag sets.
+//
+// The backend runs from packages/backend/dist/bundle.tar.gz unpacked into a temporary
+// directory and started as the image starts it (node packages/backend --config ...), its
+// workspace packages from the bundle, third-party packages from the repository's
+// node_modules (NODE_PATH). BENCH_SKIP_BUILD=1 reuses the last builds. Results go to
+// stdout (last line JSON) and bench-results/ofrep-edge.md.
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startUnleash } from '../benchmarks/ofrep-peer/unleash.mjs';
 
@@ -16,24 +31,188 @@ const root = path.resolve(
   path.dirname(new URL(import.meta.url).pathname),
   '..',
 );
-const backend = process.env.GANTRY_BACKEND_URL ?? 'http://localhost:7007';
-const token = process.env.GANTRY_TOKEN ?? 'gantry-local-demo-token-change-me';
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
-const duration = Number(process.env.BENCH_DURATION ?? 60);
+const DURATION = Number(process.env.BENCH_DURATION ?? 20);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const KILLS = Number(process.env.BENCH_KILLS ?? 50);
 const KEYS = 10;
-const auth = {
-  Authorization: `Bearer ${token}`,
-  'Content-Type': 'application/json',
+const FLAG = 'new-checkout-flow';
+const PORT = {
+  backend: 7107,
+  listener: 7109,
+  edgeA: 7111,
+  edgeB: 7112,
+  bare: 7113,
+  memory: 7114,
 };
-const entity = `${backend}/api/gantry/entities/default/component/checkout`;
+const seedToken = randomBytes(24).toString('base64url');
+const edgeToken = randomBytes(24).toString('base64url');
+const backendUrl = `http://127.0.0.1:${PORT.backend}`;
+const gantry = `${backendUrl}/api/gantry`;
+const entity = `${gantry}/entities/default/component/checkout`;
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+const log = m => console.error(`bench-ofrep: ${m}`);
+const children = [];
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-ofrep-'));
 
-/** autocannon at the benchmark's connections and duration; `body(n)` is request n's. */
-function load(url, headers, body) {
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+}
+
+function start(name, cmd, args, opts) {
+  const out = fs.openSync(path.join(work, `${name}.log`), 'w');
+  const child = spawn(cmd, args, {
+    stdio: ['ignore', out, out],
+    detached: true,
+    ...opts,
+  });
+  children.push(child);
+  return child;
+}
+
+function stopAll() {
+  for (const c of children)
+    if (c.exitCode === null)
+      try {
+        process.kill(-c.pid, 'SIGTERM');
+      } catch {
+        // gone
+      }
+}
+
+async function waitFor(what, probe, seconds) {
+  for (let i = 0; i < seconds * 4; i++) {
+    const dead = children.find(c => c.exitCode !== null);
+    if (dead)
+      throw new Error(
+        `${dead.spawnargs.join(' ')} exited (${
+          dead.exitCode
+        }) while waiting for ${what}; logs in ${work}`,
+      );
+    if (await probe().catch(() => false)) return;
+    await sleep(250);
+  }
+  throw new Error(
+    `timed out after ${seconds} s waiting for ${what} (logs in ${work})`,
+  );
+}
+
+async function call(method, url, body, token = seedToken) {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** The production bundle unpacked as the image has it; workspace packages resolved from it. */
+function unpackBackend() {
+  const dir = path.join(work, 'backend');
+  fs.mkdirSync(dir);
+  run('tar', [
+    'xzf',
+    path.join(root, 'packages/backend/dist/bundle.tar.gz'),
+    '-C',
+    dir,
+  ]);
+  for (const group of ['packages', 'plugins']) {
+    const base = path.join(dir, group);
+    if (!fs.existsSync(base)) continue;
+    for (const d of fs.readdirSync(base)) {
+      const pkg = path.join(base, d, 'package.json');
+      if (!fs.existsSync(pkg)) continue;
+      const { name } = JSON.parse(fs.readFileSync(pkg, 'utf8'));
+      const link = path.join(dir, 'node_modules', name);
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      fs.symlinkSync(path.join(base, d), link);
+    }
+  }
+  return dir;
+}
+
+function benchConfig() {
+  const file = path.join(work, 'app-config.bench.yaml');
+  const config = {
+    backend: {
+      baseUrl: backendUrl,
+      listen: { host: '127.0.0.1', port: PORT.backend },
+      database: { client: 'better-sqlite3', connection: ':memory:' },
+      auth: {
+        externalAccess: [
+          {
+            type: 'static',
+            options: { token: seedToken, subject: 'gantry-bench' },
+          },
+          {
+            type: 'static',
+            options: { token: edgeToken, subject: 'gantry-flags-edge' },
+            accessRestrictions: [{ plugin: 'gantry' }],
+          },
+        ],
+      },
+    },
+    catalog: {
+      locations: [
+        {
+          type: 'file',
+          target: path.join(root, 'catalog-info.yaml'),
+          rules: [
+            {
+              allow: [
+                'Component',
+                'System',
+                'API',
+                'Resource',
+                'Location',
+                'Group',
+                'User',
+                'Domain',
+              ],
+            },
+          ],
+        },
+      ],
+    },
+    gantry: {
+      flags: {
+        // raised so evaluation is measured, not the limiter
+        rateLimitPerSecond: 100_000_000,
+        edge: { port: PORT.listener, host: '127.0.0.1' },
+      },
+    },
+  };
+  fs.writeFileSync(file, JSON.stringify(config, null, 2)); // JSON is YAML
+  return file;
+}
+
+const evaluation = (url, secret) =>
+  fetch(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${secret}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ context: { targetingKey: 'user-1' } }),
+  }).then(async r => ({
+    status: r.status,
+    body: await r.json().catch(() => ({})),
+  }));
+
+function load(url, headers, body, rate) {
   let n = 0;
   return autocannon({
     url,
-    connections,
-    duration,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    ...(rate ? { overallRate: rate } : {}),
     requests: [
       {
         method: 'POST',
@@ -50,173 +229,474 @@ function load(url, headers, body) {
   });
 }
 
-const figures = result => ({
-  requests: result.requests.total,
-  requestsPerSecond: Math.round(result.requests.average),
-  latencyP50Ms: result.latency.p50,
-  latencyP99Ms: result.latency.p99,
-  non2xx: result.non2xx,
-  errors: result.errors,
-  timeouts: result.timeouts,
-  statusCodes: Object.fromEntries(
-    Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [
-      code,
-      s.count,
-    ]),
-  ),
+const figures = r => ({
+  requestsPerSecond: Math.round(r.requests.average),
+  requests: r.requests.total,
+  p50Ms: r.latency.p50,
+  p99Ms: r.latency.p99,
+  errors: r.errors + r.timeouts,
+  non2xx: r.non2xx,
 });
 
-const up = async () => {
-  try {
-    return (await fetch(`${backend}/api/gantry/health`)).ok;
-  } catch {
-    return false;
-  }
+const percentile = (values, p) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 
-let started;
-if (!(await up())) {
-  console.log('no portal on :7007; starting one (bash scripts/lib/portal.sh)');
-  started = spawn(
-    'bash',
-    [
-      '-c',
-      'source scripts/env.sh; source scripts/lib/portal.sh; start_portal_background; wait_for_portal && seed_demo; sleep infinity',
-    ],
-    { cwd: root, stdio: 'ignore', detached: true },
+async function measure(name, url, headers, body) {
+  log(`${name}: saturation, ${CONNECTIONS} connections, ${DURATION} s`);
+  const saturation = figures(await load(url, headers, body));
+  log(
+    `${name}: ${saturation.requestsPerSecond} req/s, p99 ${saturation.p99Ms} ms; now offered ${RATE} req/s`,
   );
-  for (let i = 0; i < 600 && !(await up()); i++)
-    await new Promise(r => setTimeout(r, 1000));
-  // the seed writes the flags the load reads
-  for (let i = 0; i < 300; i++) {
-    const res = await fetch(`${entity}/flags`, { headers: auth }).catch(
-      () => undefined,
-    );
-    if (
-      res?.ok &&
-      JSON.stringify(await res.json()).includes('new-checkout-flow')
-    )
-      break;
-    await new Promise(r => setTimeout(r, 1000));
-  }
+  const offered = figures(await load(url, headers, body, RATE));
+  return { name, saturation, offered };
 }
 
-try {
-  // several client keys, as several application instances would hold
+/** 100 flag sets of 100 flags each, shaped like the demo's (segment + fractional split). */
+function bigSnapshot() {
+  const sets = [];
   const keys = [];
-  for (let i = 0; i < KEYS; i++) {
-    const res = await fetch(`${entity}/flag-keys`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({
-        environment: 'staging',
-        name: `bench-${Date.now()}-${i}`,
-      }),
+  for (let s = 0; s < 100; s++) {
+    const entityRef = `component:default/service-${s}`;
+    const flags = {};
+    for (let f = 0; f < 100; f++)
+      flags[`flag-${f}`] = {
+        state: 'ENABLED',
+        variants: { on: true, off: false },
+        defaultVariant: 'off',
+        targeting: {
+          if: [
+            { $ref: 'beta-tenants' },
+            'on',
+            {
+              fractional: [
+                ['on', 25 * (f % 4)],
+                ['off', 100 - 25 * (f % 4)],
+              ],
+            },
+          ],
+        },
+        metadata: { owner: `team-${s}`, flagSetId: `${entityRef}#staging` },
+      };
+    sets.push({
+      entityRef,
+      environment: 'staging',
+      revision: 1,
+      doc: {
+        flags,
+        $evaluators: {
+          'beta-tenants': { in: [{ var: 'tenant' }, ['acme', 'globex']] },
+        },
+        metadata: { flagSetId: `${entityRef}#staging` },
+      },
     });
-    if (!res.ok)
-      throw new Error(
-        `creating a client key: ${res.status} ${await res.text()}`,
-      );
-    keys.push((await res.json()).secret);
+    keys.push({
+      id: `key-${s}`,
+      hash: createHash('sha256').update(`gfk_memory-${s}`).digest('hex'),
+      entityRef,
+      environment: 'staging',
+    });
   }
+  return {
+    revision: 100,
+    sets,
+    keys,
+    usageBucketMinutes: 5,
+    at: new Date().toISOString(),
+  };
+}
 
-  const probe = [];
-  let probing = true;
-  const prober = (async () => {
-    while (probing) {
-      const t0 = performance.now();
-      const r = await fetch(`${entity}/overview`, { headers: auth }).catch(
-        () => undefined,
-      );
-      probe.push({ ms: performance.now() - t0, ok: Boolean(r?.ok) });
-      await new Promise(r2 => setTimeout(r2, 500));
-    }
-  })();
+const edgeBin = path.join(root, 'packages/flags-edge/bin/flags-edge');
+function startEdge(name, port, env = {}) {
+  return start(name, process.execPath, [edgeBin], {
+    cwd: root,
+    env: {
+      ...process.env,
+      GANTRY_URL: gantry,
+      GANTRY_EDGE_TOKEN: edgeToken,
+      PORT: String(port),
+      EDGE_SNAPSHOT_FILE: path.join(work, `${name}.snapshot.json`),
+      EDGE_RATE_LIMIT_PER_SECOND: '100000000',
+      ...env,
+    },
+  });
+}
 
-  const result = await load(
-    `${backend}/api/gantry/ofrep/v1/evaluate/flags/new-checkout-flow`,
-    n => ({ authorization: `Bearer ${keys[n % KEYS]}` }),
-    n => ({ context: { targetingKey: `user-${n}` } }),
+const health = async port =>
+  (await fetch(`http://127.0.0.1:${port}/health`)).json();
+
+try {
+  const load0 = os
+    .loadavg()
+    .map(l => l.toFixed(2))
+    .join(' ');
+  if (process.env.BENCH_SKIP_BUILD !== '1') {
+    log(
+      'building the backend bundle (yarn build:backend) and the edge (yarn workspace @gantry/flags-edge build)',
+    );
+    run('yarn', ['build:backend']);
+    run('yarn', ['workspace', '@gantry/flags-edge', 'build']);
+  }
+  const backendDir = unpackBackend();
+  const config = benchConfig();
+  log(`starting the backend bundle from ${backendDir}`);
+  start(
+    'backend',
+    process.execPath,
+    [
+      'packages/backend',
+      '--config',
+      path.join(root, 'app-config.yaml'),
+      '--config',
+      config,
+    ],
+    {
+      cwd: backendDir,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NODE_PATH: path.join(root, 'node_modules'),
+      },
+    },
   );
-  probing = false;
-  await prober;
+  await waitFor(
+    'the backend',
+    async () => (await fetch(`${gantry}/health`)).ok,
+    240,
+  );
+  await waitFor(
+    'the catalog to hold component:default/checkout',
+    async () =>
+      (
+        await fetch(
+          `${backendUrl}/api/catalog/entities/by-name/component/default/checkout`,
+          { headers: { authorization: `Bearer ${seedToken}` } },
+        )
+      ).ok,
+    180,
+  );
+  await call('PUT', `${entity}/flags/staging/${FLAG}`, {
+    flag: {
+      type: 'release',
+      definition: {
+        state: 'ENABLED',
+        variants: { on: true, off: false },
+        defaultVariant: 'off',
+        targeting: {
+          fractional: [
+            ['on', 2500],
+            ['off', 7500],
+          ],
+        },
+      },
+    },
+    baseVersion: null,
+    reason: 'benchmark',
+  });
+  const killFlag = {
+    state: 'ENABLED',
+    variants: { on: true, off: false },
+    defaultVariant: 'on',
+  };
+  let killVersion = (
+    await call('PUT', `${entity}/flags/staging/bench-kill`, {
+      flag: { type: 'kill-switch', definition: killFlag },
+      baseVersion: null,
+      reason: 'benchmark',
+    })
+  ).flag.version;
+  const keys = [];
+  for (let i = 0; i < KEYS; i++)
+    keys.push(
+      (
+        await call('POST', `${entity}/flag-keys`, {
+          environment: 'staging',
+          name: `bench-${i}`,
+        })
+      ).secret,
+    );
 
-  // The peer, after Gantry's run so neither load disturbs the other. Its closest
-  // equivalent of one OFREP evaluation is the frontend API, POST /api/frontend with a
-  // context: authenticated by a per-application token, it evaluates on the server, per
-  // request, every flag the token can see (here only the equivalent flag) for that
-  // context, as OFREP does for one key. Its client features endpoint is not comparable:
-  // it hands the flag configuration to SDKs that evaluate locally (like Gantry's flagd
-  // sync source) and evaluates nothing.
-  const unleash = await startUnleash({ tokens: KEYS });
-  let peer;
+  startEdge('edge-a', PORT.edgeA);
+  startEdge('edge-b', PORT.edgeB);
+  for (const port of [PORT.edgeA, PORT.edgeB, PORT.listener])
+    await waitFor(
+      `the edge on :${port}`,
+      async () => (await health(port)).status === 'ok',
+      60,
+    );
+
+  // the bare engine gets the same flag set and key hashes
+  const setFile = path.join(work, 'flagset.json');
+  const sync = await fetch(
+    `http://127.0.0.1:${PORT.edgeA}/flagd/v1/entities/default/component/checkout/staging/flags.json`,
+    {
+      headers: { authorization: `Bearer ${keys[0]}` },
+    },
+  );
+  fs.writeFileSync(setFile, await sync.text());
+  start(
+    'bare',
+    process.execPath,
+    [
+      path.join(root, 'benchmarks/ofrep-bare-engine.mjs'),
+      String(PORT.bare),
+      setFile,
+      keys.map(k => createHash('sha256').update(k).digest('hex')).join(','),
+    ],
+    { cwd: root },
+  );
+
+  const targets = [
+    [
+      'bare engine (node:http + flagd-core + SHA-256 key check)',
+      `http://127.0.0.1:${PORT.bare}/ofrep/v1/evaluate/flags/${FLAG}`,
+    ],
+    [
+      'edge, standalone replica (packages/flags-edge build)',
+      `http://127.0.0.1:${PORT.edgeA}/ofrep/v1/evaluate/flags/${FLAG}`,
+    ],
+    [
+      'edge, in-process listener (backend bundle, :7109)',
+      `http://127.0.0.1:${PORT.listener}/ofrep/v1/evaluate/flags/${FLAG}`,
+    ],
+    [
+      'backend route /api/gantry/ofrep (Express pipeline)',
+      `${gantry}/ofrep/v1/evaluate/flags/${FLAG}`,
+    ],
+  ];
+  for (const [name, url] of targets)
+    await waitFor(
+      `${name} to serve ${FLAG}`,
+      async () => {
+        const r = await evaluation(url, keys[0]);
+        return r.status === 200 && typeof r.body.value === 'boolean';
+      },
+      30,
+    );
+
+  const results = [];
+  for (const [name, url] of targets)
+    results.push(
+      await measure(
+        name,
+        url,
+        n => ({ authorization: `Bearer ${keys[n % KEYS]}` }),
+        n => ({ context: { targetingKey: `user-${n}` } }),
+      ),
+    );
+  log('starting unleash-server (fresh database)');
+  const unleash = await startUnleash({ tokens: KEYS, log });
+  let unleashVersion;
   try {
-    peer = await load(
-      `${unleash.url}/api/frontend`,
-      n => ({ authorization: unleash.frontendTokens[n % KEYS] }),
-      n => ({ context: { userId: `user-${n}` } }),
+    unleashVersion = unleash.version;
+    results.push(
+      await measure(
+        `unleash-server ${unleash.version} POST /api/frontend`,
+        `${unleash.url}/api/frontend`,
+        n => ({ authorization: unleash.frontendTokens[n % KEYS] }),
+        n => ({ context: { userId: `user-${n}` } }),
+      ),
     );
   } finally {
     await unleash.stop();
   }
 
-  const sorted = probe.map(p => p.ms).sort((a, b) => a - b);
-  const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? null;
-  const ratio = (a, b) => (b ? Math.round((a / b) * 100) / 100 : null);
-  const summary = {
-    benchmark: `OFREP: ${connections} connections for ${duration} s`,
-    ...figures(result),
-    portalProbeP95Ms: p95 === null ? null : Math.round(p95),
-    portalProbeFailures: probe.filter(p => !p.ok).length,
-    peer: {
-      name: `unleash-server ${unleash.version}`,
-      endpoint: 'POST /api/frontend',
-      ...figures(peer),
-    },
-  };
-  summary.ratioRequestsPerSecond = ratio(
-    summary.requestsPerSecond,
-    summary.peer.requestsPerSecond,
-  );
-  summary.ratioLatencyP99 = ratio(
-    summary.latencyP99Ms,
-    summary.peer.latencyP99Ms,
-  );
-  const line = (name, f) =>
-    `${name}: ${f.requestsPerSecond} req/s over ${duration} s at ${connections} connections (${f.requests} requests), p50 ${f.latencyP50Ms} ms, p99 ${f.latencyP99Ms} ms, ${f.non2xx} non-2xx, ${f.errors} errors`;
-  console.log(
-    `${line('Gantry OFREP', summary)}; portal overview p95 ${
-      summary.portalProbeP95Ms
-    } ms during the load (${summary.portalProbeFailures} failed)`,
-  );
-  console.log(
-    line(`${summary.peer.name} ${summary.peer.endpoint}`, summary.peer),
-  );
-  console.log(
-    `Gantry/Unleash: ${summary.ratioRequestsPerSecond}x the requests/s, ${summary.ratioLatencyP99}x the p99 latency`,
-  );
-  console.log(JSON.stringify(summary));
-  if (
-    summary.non2xx ||
-    summary.errors ||
-    summary.peer.non2xx ||
-    summary.peer.errors
-  )
-    process.exitCode = 1;
-} finally {
-  if (started) {
-    spawnSync(
-      'bash',
-      [
-        '-c',
-        'source scripts/env.sh; source scripts/lib/portal.sh; stop_portal',
-      ],
-      { cwd: root, stdio: 'ignore' },
-    );
-    try {
-      process.kill(-started.pid, 'SIGTERM');
-    } catch {
-      // already gone
+  // Kill switch: time from the kill's POST until each replica serves the safe variant.
+  log(`${KILLS} kills across the two replicas`);
+  const kills = { a: [], b: [], both: [] };
+  const killUrl = port =>
+    `http://127.0.0.1:${port}/ofrep/v1/evaluate/flags/bench-kill`;
+  const until = async (port, value, t0) => {
+    while (performance.now() - t0 < 10_000) {
+      const r = await evaluation(killUrl(port), keys[0]);
+      if (r.status === 200 && r.body.value === value)
+        return performance.now() - t0;
     }
+    throw new Error(`:${port} did not serve ${value} within 10 s`);
+  };
+  for (let i = 0; i < KILLS; i++) {
+    const t0 = performance.now();
+    const [killed, a, b] = await Promise.all([
+      call('POST', `${entity}/flags/staging/bench-kill/kill`, {
+        reason: 'benchmark drill',
+      }),
+      until(PORT.edgeA, false, t0),
+      until(PORT.edgeB, false, t0),
+    ]);
+    kills.a.push(a);
+    kills.b.push(b);
+    kills.both.push(Math.max(a, b));
+    killVersion = killed.flag.version;
+    const restored = await call(
+      'POST',
+      `${entity}/flags/staging/bench-kill/restore`,
+      { baseVersion: killVersion, reason: 'benchmark drill over' },
+    );
+    killVersion = restored.flag?.version ?? killVersion;
+    await Promise.all([
+      until(PORT.edgeA, true, performance.now()),
+      until(PORT.edgeB, true, performance.now()),
+    ]);
+    await sleep(Math.random() * 100);
   }
+
+  // Memory: a replica holding 10,000 flags in 100 sets (served from its snapshot file),
+  // against replica B holding the one benchmark set, both after some load.
+  const snapshotFile = path.join(work, 'memory.snapshot.json');
+  fs.writeFileSync(
+    snapshotFile,
+    JSON.stringify({ snapshot: bigSnapshot(), lastContactMs: Date.now() }),
+  );
+  startEdge('memory', PORT.memory, {
+    GANTRY_URL: 'http://127.0.0.1:9/api/gantry', // nothing listens: it serves the snapshot
+    EDGE_SNAPSHOT_FILE: snapshotFile,
+  });
+  await waitFor(
+    'the 10,000-flag edge',
+    async () => (await health(PORT.memory)).flagSets === 100,
+    60,
+  );
+  const memLoad = await autocannon({
+    url: `http://127.0.0.1:${PORT.memory}/ofrep/v1/evaluate/flags`,
+    connections: 10,
+    duration: 5,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req, ctx) => ({
+          ...req,
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer gfk_memory-${Math.floor(
+              Math.random() * 100,
+            )}`,
+          },
+          body: JSON.stringify({
+            context: { targetingKey: `u-${Math.random()}`, tenant: 'acme' },
+          }),
+        }),
+      },
+    ],
+  });
+  const big = (await health(PORT.memory)).memory;
+  const small = (await health(PORT.edgeB)).memory;
+
+  const mb = b => Math.round((b / 1024 / 1024) * 10) / 10;
+  const by = name => results.find(r => r.name.startsWith(name));
+  const bare = by('bare');
+  const edge = by('edge, standalone');
+  const listener = by('edge, in-process');
+  const route = by('backend route');
+  const peer = by('unleash');
+  const ratio = (a, b) => Math.round((a / b) * 100) / 100;
+  const summary = {
+    build:
+      'backend: packages/backend/dist/bundle.tar.gz run as node packages/backend (NODE_ENV=production); edge: packages/flags-edge/dist via bin/flags-edge',
+    durationSeconds: DURATION,
+    connections: CONNECTIONS,
+    offeredRate: RATE,
+    loadAverageBefore: load0,
+    loadAverageAfter: os
+      .loadavg()
+      .map(l => l.toFixed(2))
+      .join(' '),
+    results,
+    ratios: {
+      edgeVsBare: ratio(
+        edge.saturation.requestsPerSecond,
+        bare.saturation.requestsPerSecond,
+      ),
+      listenerVsBare: ratio(
+        listener.saturation.requestsPerSecond,
+        bare.saturation.requestsPerSecond,
+      ),
+      edgeVsUnleash: ratio(
+        edge.saturation.requestsPerSecond,
+        peer.saturation.requestsPerSecond,
+      ),
+      listenerVsUnleash: ratio(
+        listener.saturation.requestsPerSecond,
+        peer.saturation.requestsPerSecond,
+      ),
+      routeVsUnleash: ratio(
+        route.saturation.requestsPerSecond,
+        peer.saturation.requestsPerSecond,
+      ),
+    },
+    killSwitch: {
+      kills: KILLS,
+      replicaAP50Ms: Math.round(percentile(kills.a, 50)),
+      replicaAP99Ms: Math.round(percentile(kills.a, 99)),
+      replicaBP99Ms: Math.round(percentile(kills.b, 99)),
+      bothP50Ms: Math.round(percentile(kills.both, 50)),
+      bothP99Ms: Math.round(percentile(kills.both, 99)),
+    },
+    memory: {
+      tenThousandFlags: {
+        rssMB: mb(big.rssBytes),
+        heapUsedMB: mb(big.heapUsedBytes),
+        bulkEvaluationsServed: memLoad.requests.total,
+        non2xx: memLoad.non2xx,
+      },
+      oneSmallSet: {
+        rssMB: mb(small.rssBytes),
+        heapUsedMB: mb(small.heapUsedBytes),
+      },
+    },
+    unleash: unleashVersion,
+  };
+
+  const row = r =>
+    `| ${r.name} | ${r.saturation.requestsPerSecond.toLocaleString(
+      'en-US',
+    )} | ${r.saturation.p50Ms} | ${r.saturation.p99Ms} | ${
+      r.saturation.errors
+    } / ${r.saturation.non2xx} | ${r.offered.p50Ms} | ${r.offered.p99Ms} | ${
+      r.offered.errors
+    } / ${r.offered.non2xx} |`;
+  const md = [
+    '# OFREP data plane benchmark (`yarn bench:ofrep`)',
+    '',
+    `Run ${new Date().toISOString()} on ${
+      os.cpus().length
+    } cores; load average ${summary.loadAverageBefore} before, ${
+      summary.loadAverageAfter
+    } after (other work shared the machine). ` +
+      `${DURATION} s per run, ${CONNECTIONS} connections; offered rate ${RATE} req/s (autocannon overallRate). Single evaluation of \`${FLAG}\` (fractional 25/75), ${KEYS} client keys, rate limits raised.`,
+    '',
+    `Build: ${summary.build}.`,
+    '',
+    '| server | req/s (saturation) | p50 ms | p99 ms | errors / non-2xx | p50 ms at offered rate | p99 ms at offered rate | errors / non-2xx |',
+    '|---|---|---|---|---|---|---|---|',
+    ...results.map(row),
+    '',
+    `Ratios (req/s at saturation): edge/bare ${summary.ratios.edgeVsBare}, listener/bare ${summary.ratios.listenerVsBare}, edge/Unleash ${summary.ratios.edgeVsUnleash}, listener/Unleash ${summary.ratios.listenerVsUnleash}, backend route/Unleash ${summary.ratios.routeVsUnleash}.`,
+    '',
+    `Kill switch (${KILLS} kills, POST .../kill until each standalone replica serves the safe variant): replica A p50 ${summary.killSwitch.replicaAP50Ms} ms, p99 ${summary.killSwitch.replicaAP99Ms} ms; replica B p99 ${summary.killSwitch.replicaBP99Ms} ms; both replicas p50 ${summary.killSwitch.bothP50Ms} ms, p99 ${summary.killSwitch.bothP99Ms} ms.`,
+    '',
+    `Memory of a standalone replica holding 10,000 flags in 100 flag sets (segment + fractional targeting each), after ${summary.memory.tenThousandFlags.bulkEvaluationsServed} bulk evaluations: RSS ${summary.memory.tenThousandFlags.rssMB} MB, heap used ${summary.memory.tenThousandFlags.heapUsedMB} MB; a replica holding the one benchmark set: RSS ${summary.memory.oneSmallSet.rssMB} MB, heap ${summary.memory.oneSmallSet.heapUsedMB} MB.`,
+    '',
+  ].join('\n');
+  fs.mkdirSync(path.join(root, 'bench-results'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'bench-results/ofrep-edge.md'), md);
+  console.log(md);
+  console.log(JSON.stringify(summary));
+  const failures = results.filter(
+    r =>
+      r.saturation.errors ||
+      r.saturation.non2xx ||
+      r.offered.errors ||
+      r.offered.non2xx,
+  );
+  if (failures.length) {
+    log(
+      `errors or non-2xx answers in: ${failures.map(f => f.name).join(', ')}`,
+    );
+    process.exitCode = 1;
+  }
+} finally {
+  stopAll();
+  if (process.env.BENCH_KEEP !== '1')
+    fs.rmSync(work, { recursive: true, force: true });
 }

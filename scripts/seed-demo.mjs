@@ -5,11 +5,25 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  approveStorefront,
+  deployAndBurn,
+  flagTraffic,
+  judgeCanaries,
+  loadSloRules,
+} from './demo/live-seed.mjs';
 
 const args = process.argv.slice(2);
 const backend = args.includes('--backend')
   ? args[args.indexOf('--backend') + 1]
   : 'http://localhost:7007';
+const opt = name =>
+  args.includes(name) ? args[args.indexOf(name) + 1] : undefined;
+// The live demo's monitoring (scripts/lib/portal.sh starts it); without --prometheus the
+// seed leaves out what needs it.
+const prometheus = opt('--prometheus');
+const exporter = opt('--exporter') ?? 'http://127.0.0.1:7091';
+const rulesDir = opt('--rules-dir');
 const token = process.env.GANTRY_TOKEN ?? 'gantry-local-demo-token-change-me';
 const root = path.resolve(
   path.dirname(new URL(import.meta.url).pathname),
@@ -23,8 +37,25 @@ const samples = path.join(
 const DIGEST =
   'sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945';
 
-async function call(method, urlPath, { body, raw, ok = [] } = {}) {
-  const res = await fetch(`${backend}${urlPath}`, {
+// The dev backend restarts when a source file changes; wait for it to come back.
+async function fetchRetrying(url, init) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(url, init);
+      if (res.status !== 503 || attempt >= 180) return res;
+    } catch (e) {
+      if (attempt >= 180) throw e;
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+async function call(
+  method,
+  urlPath,
+  { body, raw, ok = [], text: asText } = {},
+) {
+  const res = await fetchRetrying(`${backend}${urlPath}`, {
     method,
     headers: {
       Authorization: `Bearer ${token}`,
@@ -38,6 +69,7 @@ async function call(method, urlPath, { body, raw, ok = [] } = {}) {
   const text = await res.text();
   if (!res.ok && !ok.includes(res.status))
     throw new Error(`${method} ${urlPath} -> ${res.status}: ${text}`);
+  if (asText) return text;
   return text ? JSON.parse(text) : undefined;
 }
 
@@ -45,7 +77,7 @@ async function waitForCatalog(ref, seconds = 120) {
   const [kind, rest] = ref.split(':');
   const [namespace, name] = rest.split('/');
   for (let i = 0; i < seconds * 2; i++) {
-    const res = await fetch(
+    const res = await fetchRetrying(
       `${backend}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`,
       {
         headers: { Authorization: `Bearer ${token}` },
@@ -84,7 +116,7 @@ await release('checkout', '1.4.2', 'ffee0011aabbccddeeff00112233445566778899', [
 await release('checkout', '1.5.0', '0d6a3b2c9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b', [
   ['trivy-clean.json', 'trivy'],
   ['junit-testsuite-root.xml', 'junit'],
-  ['cyclonedx-1.6-minimal.json', 'cyclonedx'],
+  ['spdx-2.3.json', 'spdx'],
   ['slsa-provenance-dsse.json', 'in-toto'],
   ['sarif-gitleaks-clean.json', 'sarif'],
   ['attestation-pr-review.json', 'attestation'],
@@ -265,6 +297,18 @@ for (const env of ['staging', 'production']) {
       ok: [412],
     });
   }
+}
+
+await approveStorefront({ call, backend });
+
+if (prometheus) {
+  await waitForCatalog('component:default/search');
+  await waitForCatalog('component:default/recommendations');
+  const live = { call, backend, token, prometheus, exporter, rulesDir };
+  await loadSloRules(live);
+  await judgeCanaries(live);
+  await flagTraffic(live);
+  await deployAndBurn(live);
 }
 
 const overview = await call(

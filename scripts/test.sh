@@ -42,6 +42,9 @@ step "PostgreSQL reachable" node -e "
 step "unit, integration and component tests (jest)" \
   yarn backstage-cli repo test --watchAll=false --json --outputFile="$RESULTS/jest.json"
 
+step "production image without Docker (build, start on PostgreSQL, check)" bash scripts/image/test-image.sh
+step "install into a fresh create-app Backstage (packed @gantry/* tarballs, Chromium)" bash scripts/install-test/run.sh
+
 trap stop_portal EXIT
 if step "start the portal" bash -c 'source scripts/env.sh; source scripts/lib/portal.sh; start_portal_background; wait_for_portal && seed_demo'; then
   step "end-to-end tests (playwright, Debian chromium)" yarn workspace e2e-tests test

@@ -12,14 +12,12 @@ test('a component shows its Delivery tab with the Gantry overview and pipeline',
   await expect(
     page.getByText(/of 6 delivery capabilities ready for Checkout/),
   ).toBeVisible();
-  // annotated, but no Prometheus in the demo: the card says what to configure
+  // the demo's Prometheus (started with the portal) feeds the SLO card
   await expect(
     page
-      .getByText(
-        /No Prometheus is configured\. Set gantry\.prometheus\.baseUrl/,
-      )
-      .first(),
-  ).toBeVisible();
+      .getByTestId('slo-checkout-requests-availability')
+      .getByTestId('budget-text'),
+  ).toContainText('% left');
   await expect(
     page.locator('.MuiCardHeader-title', { hasText: /^Compliance$/ }),
   ).toBeVisible();

@@ -88,7 +88,18 @@ test(`the kill switch reaches the OpenFeature web SDK in Chromium within 2 s (p9
     const off = await waitForChange(2 * i + 1);
     expect(off.value).toBe(false);
     latencies.push(off.at - t0);
-    await put((await killed.json()).flag.version);
+    // an edit keeps a killed flag killed; the restore lifts the kill switch
+    const restored = await request.post(
+      `${entity}/flags/staging/${flag}/restore`,
+      {
+        headers: auth,
+        data: {
+          baseVersion: (await killed.json()).flag.version,
+          reason: 'e2e: web SDK kill drill over',
+        },
+      },
+    );
+    expect(restored.status(), await restored.text()).toBe(200);
     expect((await waitForChange(2 * i + 2)).value).toBe(true);
   }
   const p50 = percentile(latencies, 50);

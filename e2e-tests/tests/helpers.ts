@@ -2,7 +2,8 @@ import { expect, type Page } from '@playwright/test';
 
 /** Signs in through the guest provider, as a person on the local portal does. */
 export async function signInAsGuest(page: Page) {
-  await page.goto('/');
+  // `/` is Home; the catalog lives at /catalog
+  await page.goto('/catalog');
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();

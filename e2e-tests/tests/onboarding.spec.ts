@@ -50,11 +50,11 @@ test('the onboarding form is filled in the portal; Gantry generates and validate
   ).toBeVisible({ timeout: 60_000 });
   await page.getByPlaceholder('Search').fill('GitOps');
   await expect(
-    page.getByText(/Wrote 29 GitOps files for inventory to deploy/),
+    page.getByText(/Wrote 31 GitOps files for inventory to deploy/),
   ).toBeVisible();
   await expect(
     page.getByText(
-      /GitOps tree valid: 31 object\(s\) checked against their schemas, 4 Alertmanager config\(s\) with amtool/,
+      /GitOps tree valid: 35 object\(s\) checked against their schemas, 4 Alertmanager config\(s\) with amtool/,
     ),
   ).toBeVisible();
   await page.screenshot({

@@ -41,7 +41,8 @@ export interface Config {
        * name, then environment, then the rules a release must pass to be promoted there.
        * Adds to or replaces the built-in policies: `default` (every rule into the last
        * environment, vulnerabilities and tests elsewhere) and `strict` (every rule into
-       * the last environment, every rule but approvals elsewhere).
+       * the last environment, every rule but approvals elsewhere). `migrations`,
+       * `load-test`, `dr-drill` and `dpia` are opt-in: only policies that name them check them.
        */
       policies?: {
         [policy: string]: {
@@ -54,8 +55,49 @@ export interface Config {
             | 'slo-budget'
             | 'canary'
             | 'approvals'
+            | 'migrations'
+            | 'load-test'
+            | 'dr-drill'
+            | 'dpia'
           >;
         };
+      };
+      /**
+       * The `load-test` rule (k6 summaries, evidence format load-test). A release fails
+       * when its newest run misses the thresholds of the environment it is promoted
+       * into, or is worse than the run of the last released version by more than
+       * maxRegressionPercent (p95 latency up, throughput down); a regression can be
+       * overridden for one release by a person with a reason (audited).
+       */
+      loadTest?: {
+        /** Environment -> limits. */
+        thresholds?: {
+          [environment: string]: {
+            p95Ms?: number;
+            p99Ms?: number;
+            /** Fraction of failed requests, 0..1. */
+            errorRate?: number;
+            minRequestsPerSecond?: number;
+            minRequests?: number;
+          };
+        };
+        /** Default 10 each. */
+        maxRegressionPercent?: { p95?: number; throughput?: number };
+      };
+      /** The `dr-drill` rule: the service's newest DR drill record (evidence format dr-drill). */
+      drDrill?: {
+        /** How old the newest drill may be. Default 90. */
+        maxAgeDays?: number;
+        /** The recovery time objective the drill must meet. Default none. */
+        maxRtoSeconds?: number;
+      };
+      /**
+       * The `dpia` rule, for services whose gantry.dev/personal-data annotation declares
+       * personal data: a DPIA (evidence format dpia), retention, encryption in transit and at rest.
+       */
+      dpia?: {
+        /** How old the newest DPIA may be. Default 365. */
+        maxAgeDays?: number;
       };
       /**
        * SLSA provenance builder.id values the provenance rule trusts, e.g.
@@ -208,6 +250,25 @@ export interface Config {
        */
       metricSets?: { [name: string]: Array<{ [key: string]: any }> };
     };
+    /** The Rollouts attention page. */
+    rollouts?: {
+      /** How often each replica re-reads every annotated entity's rollouts for the page, in seconds. Default 60. */
+      attentionRefreshSeconds?: number;
+    };
+    /**
+     * Per-principal limits on expensive routes (each replica counts on its own): over the
+     * limit a caller gets 429 with Retry-After. Defaults: complianceReport 30/min burst 20,
+     * dora 240/min burst 60, evidenceUpload 300/min burst 200.
+     */
+    limits?: {
+      complianceReport?: { requestsPerMinute?: number; burst?: number };
+      dora?: { requestsPerMinute?: number; burst?: number };
+      evidenceUpload?: { requestsPerMinute?: number; burst?: number };
+      evidenceStorage?: {
+        /** Evidence content one entity may store, in MiB; over it an upload gets 413. Default 1024. */
+        megabytesPerEntity?: number;
+      };
+    };
     /** Feature flags (annotation gantry.dev/feature-flags) */
     flags?: {
       /** OFREP, SSE and sync requests per second one client key may make on one replica. Default 1000. */
@@ -216,6 +277,30 @@ export interface Config {
       pollIntervalMs?: number;
       /** Days ids of ingested exposure/conversion events are kept to spot retried batches. Default 7. */
       eventIdRetentionDays?: number;
+      /**
+       * The flag data plane (OFREP, SSE, flagd sync served from memory, outside the
+       * portal's request pipeline) and the change stream standalone edges follow.
+       */
+      edge?: {
+        /** Port of the edge listener inside the backend process; no listener when unset. */
+        port?: number;
+        /** Interface the listener binds to. Default all. */
+        host?: string;
+        /** Static-token subjects (backend.auth.externalAccess) allowed to follow the change stream. Default [gantry-flags-edge]. */
+        subjects?: string[];
+        /** Ping interval on the change stream, in ms. Default 5000. */
+        heartbeatMs?: number;
+        /** Seconds without word from the control plane after which data is stale. Default 300. */
+        staleAfterSeconds?: number;
+        /** Stale data: refuse with OFREP GENERAL (fail-closed, default) or keep serving it (fail-open). */
+        staleMode?: 'fail-closed' | 'fail-open';
+        /** Open SSE streams one client key may hold per listener. Default 20. */
+        maxStreamsPerKey?: number;
+        /** Requests per second with a missing, unknown or revoked key, per client address. Default 20. */
+        unknownKeyRateLimitPerSecond?: number;
+        /** Origin clients reach the listener at, for SSE URLs in bulk responses. Default the request's Host. */
+        publicBaseUrl?: string;
+      };
       stale?: {
         /** A release/experiment flag serving one variant to everyone this long is stale. Default 14. */
         fullyRolledOutDays?: number;

@@ -28,8 +28,10 @@ import { createHistory } from './history/createHistory';
 import { createIncidents } from './incidents/createIncidents';
 import { createContext } from './kernel/createContext';
 import { migrateLatest } from './kernel/database/migrate';
+import { databaseUnavailableHandler } from './kernel/http/databaseUnavailable';
 import { healthRouter } from './kernel/http/healthRouter';
 import { createOverview } from './overview/createOverview';
+import { createPrivacy } from './privacy/createPrivacy';
 import { ProviderRegistry } from './providers/providerRegistry';
 import { createReport } from './report/createReport';
 import { abortRolloutRemedy } from './rollouts/abortRolloutRemedy';
@@ -105,10 +107,12 @@ export const gantryPlugin = createBackendPlugin({
         const canary = createCanary(ctx, {
           pipeline: deployments.deployments,
         });
+        const privacy = createPrivacy(ctx);
         const gates = createGates(ctx, {
           evidence: evidence.evidence,
           promotions: approvals.promotions,
           signals: [slo.gateSignal, canary.gateSignal],
+          personalData: privacy.personalData,
         });
         // Production syncs and rollbacks pass the gate, whose canary signal reads the pipeline.
         deployments.useReleaseGate(gates.gates);
@@ -157,6 +161,7 @@ export const gantryPlugin = createBackendPlugin({
           approvals,
           gitops,
           report,
+          privacy,
           rollouts,
           deployments,
           canary,
@@ -165,6 +170,7 @@ export const gantryPlugin = createBackendPlugin({
           slo,
         ])
           router.use(domain.router);
+        router.use(databaseUnavailableHandler(deps.logger));
         deps.httpRouter.use(router);
         for (const path of ['/health', ...flags.publicPaths])
           deps.httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });

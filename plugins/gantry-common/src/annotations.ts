@@ -29,6 +29,19 @@ export const ANNOTATIONS = {
   gitopsMode: 'gantry.dev/gitops-mode',
   /** The kustomize `images:` name to rewrite when the overlay lists more than one. */
   gitopsImage: 'gantry.dev/gitops-image',
+  /**
+   * How releases reach users: `canary` (default, what the onboarding template generates),
+   * `blue-green` or `recreate`. The old release keeps running beside the new one unless
+   * `recreate`, so its migrations must stay expand/contract compatible.
+   */
+  rolloutStrategy: 'gantry.dev/rollout-strategy',
+  /**
+   * A URL template of the service's traces (Jaeger, Tempo, Honeycomb) with `{service}`,
+   * `{start}`, `{end}` (ISO-8601), `{startMs}`, `{endMs}`, `{startS}`, `{endS}` (epoch).
+   */
+  tracingUrl: 'gantry.dev/tracing-url',
+  /** The service name the tracing backend knows (default: the entity name). */
+  tracingService: 'gantry.dev/tracing-service',
 } as const;
 
 /** Label on Argo CD Applications that names their environment (configurable). */

@@ -107,6 +107,8 @@ export interface CanaryAnalysis {
   metrics: CanaryMetricResult[];
   requestedBy: string;
   createdAt: string;
+  /** The service's traces of the analysis window (annotation gantry.dev/tracing-url), when set. */
+  traceUrl?: string;
 }
 
 /** What the Argo Rollouts web metric reads; `verdict` drives successCondition. */

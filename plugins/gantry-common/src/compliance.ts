@@ -8,6 +8,9 @@ export const EVIDENCE_FORMATS = [
   'in-toto',
   'load-test',
   'attestation',
+  'migration',
+  'dr-drill',
+  'dpia',
 ] as const;
 export type EvidenceFormat = (typeof EVIDENCE_FORMATS)[number];
 
@@ -112,11 +115,65 @@ export interface EvidenceSummary {
   };
   loadTest?: {
     requests: number;
+    /** Throughput: k6's http_reqs rate. */
+    requestsPerSecond?: number;
     errorRate: number;
     p95Ms?: number;
     p99Ms?: number;
   };
   attestation?: { type: string; by?: string[]; url?: string; ticket?: string };
+  migrations?: MigrationSummary;
+  /** A restore test of the service's data (format `dr-drill`). */
+  drDrill?: {
+    /** When the restored copy served again (ISO-8601). */
+    restoredAt: string;
+    /** Measured recovery time: from the start of the restore to serving, in seconds. */
+    rtoSeconds: number;
+    /** What was restored, e.g. "PostgreSQL orders (pg_restore)". */
+    scope: string;
+    /** Whether every check after the restore passed. */
+    verified: boolean;
+    runbook?: string;
+  };
+  /** A data protection impact assessment (format `dpia`, GDPR Art. 35). */
+  dpia?: {
+    assessedAt: string;
+    assessor: string;
+    outcome: 'approved' | 'approved-with-conditions' | 'rejected';
+    reviewDue?: string;
+  };
+}
+
+/** One finding of the migration linter (squawk) in a release's migration files. */
+export interface MigrationFinding {
+  file: string;
+  /** 1-based. */
+  line: number;
+  rule: string;
+  level: string;
+  message: string;
+}
+
+/**
+ * A release's SQL migrations as linted in CI (format `migration`): what the previous
+ * release, still running during a canary or blue-green release, would no longer
+ * understand, and how each step is rolled back.
+ */
+export interface MigrationSummary {
+  linter: string;
+  files: number;
+  findings: { total: number; errors: number; warnings: number };
+  /** Backward-incompatible changes (drop/rename/retype, new required column) in expand steps. */
+  breaking: MigrationFinding[];
+  /** Contract steps: the destructive half of an expand/contract change, with its expand release. */
+  contractSteps: Array<{ file: string; expandedIn: string; findings: number }>;
+  rollback: {
+    /** Files that ship a down migration. */
+    reversible: number;
+    forwardOnly: Array<{ file: string; reason: string }>;
+  };
+  /** At most 50, breaking first, for people to read. */
+  listed: MigrationFinding[];
 }
 
 /**

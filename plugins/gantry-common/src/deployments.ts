@@ -202,6 +202,8 @@ export interface DeploymentRecord {
   /** Where Gantry learned about it: a notification webhook or Argo CD's own history. */
   source: 'argocd-notification' | 'rollouts-notification' | 'argocd-history';
   message?: string;
+  /** The service's traces around it (annotation gantry.dev/tracing-url), when set. */
+  traceUrl?: string;
 }
 
 export interface DeploymentHistoryPage {

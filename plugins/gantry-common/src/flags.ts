@@ -104,8 +104,13 @@ export interface FeatureFlag {
   prerequisites?: FlagPrerequisite[];
   /** Increases with every change; edits carry it back as `baseVersion`. */
   version: number;
+  /**
+   * Set while the kill switch is on: the flag is served as its safe variant, and
+   * `definition` stays exactly as authored so a restore brings it back.
+   */
   killedAt?: string;
   killedBy?: string;
+  killedReason?: string;
   createdAt: string;
   createdBy: string;
   updatedAt: string;
@@ -151,7 +156,7 @@ export interface FlagChangeRequest {
   environment: string;
   target: 'flag' | 'segment';
   key: string;
-  operation: 'upsert' | 'delete' | 'kill';
+  operation: 'upsert' | 'delete' | 'kill' | 'restore';
   /** Version the change was made on; null when creating. */
   baseVersion: number | null;
   proposed?: unknown;
@@ -171,6 +176,34 @@ export interface FlagChangeRequest {
 export type FlagWriteResult =
   | { status: 'applied'; flag?: FeatureFlag; segment?: FlagSegment }
   | { status: 'pending'; change: FlagChangeRequest };
+
+/** The field of a flag or segment edit a validation problem belongs to, for the dialogs. */
+export type FlagEditField =
+  | 'key'
+  | 'definition'
+  | 'type'
+  | 'owner'
+  | 'expiresAt'
+  | 'description'
+  | 'safeVariant'
+  | 'prerequisites'
+  | 'rule'
+  | 'reason'
+  | 'baseVersion';
+
+/** One problem of a refused flag or segment edit (the `problems` of its 400 body). */
+export interface FlagEditProblem {
+  field: FlagEditField;
+  /** Where inside the field, as a dotted path: `targeting.if.1` of the definition. */
+  path: string;
+  message: string;
+}
+
+/** Body of a 400 for a flag or segment edit: Backstage's error shape plus the problems by field. */
+export interface FlagEditErrorResponse {
+  error: { name: 'InputError'; message: string };
+  problems: FlagEditProblem[];
+}
 
 /** Body of a 412: the edit was made on an older version; here is the current state. */
 export interface StaleEditResponse {
@@ -319,6 +352,11 @@ export type ExperimentDecision =
   | { status: 'collecting'; message: string }
   | { status: 'inconclusive'; message: string }
   | { status: 'winner'; winner: string; message: string };
+
+/** GET …/flags/:environment/:key/experiment: results, or `experiment: null` when none is configured. */
+export type FlagExperimentResponse =
+  | FlagExperimentResults
+  | { experiment: null };
 
 export interface FlagExperimentResults {
   experiment: FlagExperiment;

@@ -70,6 +70,8 @@ export interface Incident {
   escalationLevel: number;
   alerts: IncidentAlert[];
   timeline: IncidentTimelineEntry[];
+  /** The service's traces of the incident's window (annotation gantry.dev/tracing-url), when set. */
+  traceUrl?: string;
 }
 
 export interface IncidentDetail extends Incident {

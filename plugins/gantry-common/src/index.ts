@@ -15,3 +15,6 @@ export * from './slos';
 export * from './canary';
 export * from './incidents';
 export * from './gitops';
+export * from './membership';
+export * from './traces';
+export * from './privacy';

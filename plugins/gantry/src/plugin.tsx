@@ -7,6 +7,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
 import CallSplitIcon from '@material-ui/icons/CallSplit';
+import PolicyIcon from '@material-ui/icons/Policy';
 import WhatshotIcon from '@material-ui/icons/Whatshot';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { ANNOTATIONS, isGantryEntity } from '@gantry/plugin-gantry-common';
@@ -103,6 +104,20 @@ export const onCallPage = PageBlueprint.make({
   },
 });
 
+export const privacyRouteRef = createRouteRef();
+
+/** The GDPR Article 30 record of processing activities, for the catalog or one System. */
+export const privacyPage = PageBlueprint.make({
+  name: 'privacy',
+  params: {
+    path: '/gantry/privacy',
+    title: 'Privacy',
+    icon: <PolicyIcon fontSize="inherit" />,
+    routeRef: privacyRouteRef,
+    loader: () => import('./components/Privacy').then(m => <m.PrivacyPage />),
+  },
+});
+
 /**
  * Gantry for the new frontend system. Apps with `app.packages: all` pick it up
  * from their dependencies; others add it to `createApp({ features })`.
@@ -116,6 +131,7 @@ export default createFrontendPlugin({
     approvals: approvalsRouteRef,
     rollouts: rolloutsRouteRef,
     onCall: onCallRouteRef,
+    privacy: privacyRouteRef,
   },
   extensions: [
     gantryApi,
@@ -125,5 +141,6 @@ export default createFrontendPlugin({
     approvalsPage,
     rolloutsPage,
     onCallPage,
+    privacyPage,
   ],
 });

@@ -1,9 +1,5 @@
 import type { AuthService } from '@backstage/backend-plugin-api';
-import {
-  RELATION_CHILD_OF,
-  RELATION_MEMBER_OF,
-  type Entity,
-} from '@backstage/catalog-model';
+import { groupsOfUser } from '@gantry/plugin-gantry-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 
 /** The catalog reads membership resolution needs. */
@@ -12,14 +8,12 @@ export type MembershipCatalog = Pick<
   'getEntityByRef' | 'getEntitiesByRefs'
 >;
 
-const targetsOf = (entity: Entity | undefined | null, type: string) =>
-  (entity?.relations ?? []).filter(r => r.type === type).map(r => r.targetRef);
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
 /**
- * The groups a user belongs to, directly (memberOf) or through the groups those
- * groups are children of (childOf, to any depth), read from the catalog with the
- * policy's own credentials and kept for `ttlMs` per user.
+ * The groups a user belongs to (`groupsOfUser`: memberOf, then childOf to any depth, the
+ * same rule Gantry's approvers use), read from the catalog with the policy's own
+ * credentials and kept for `ttlMs` per user.
  */
 export class GroupMembership {
   readonly #catalog: MembershipCatalog;
@@ -57,21 +51,15 @@ export class GroupMembership {
 
   async #resolve(userEntityRef: string): Promise<string[]> {
     const credentials = await this.#auth.getOwnServiceCredentials();
-    const user = await this.#catalog.getEntityByRef(userEntityRef, {
-      credentials,
+    return groupsOfUser(userEntityRef, {
+      entity: ref => this.#catalog.getEntityByRef(ref, { credentials }),
+      entities: async refs =>
+        (
+          await this.#catalog.getEntitiesByRefs(
+            { entityRefs: refs, fields: ['kind', 'metadata', 'relations'] },
+            { credentials },
+          )
+        ).items,
     });
-    const seen = new Map<string, string>();
-    let next = targetsOf(user, RELATION_MEMBER_OF);
-    while (next.length > 0) {
-      const fresh = next.filter(ref => !seen.has(lower(ref)));
-      fresh.forEach(ref => seen.set(lower(ref), ref));
-      if (fresh.length === 0) break;
-      const { items } = await this.#catalog.getEntitiesByRefs(
-        { entityRefs: fresh, fields: ['kind', 'metadata', 'relations'] },
-        { credentials },
-      );
-      next = items.flatMap(group => targetsOf(group, RELATION_CHILD_OF));
-    }
-    return [...seen.values()];
   }
 }

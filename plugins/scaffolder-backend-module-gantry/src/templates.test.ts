@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import { scaffolderModuleGantry } from './module';
@@ -129,6 +129,14 @@ describe('templates in a dry run through the real scaffolder backend', () => {
       pager: 'pagerduty',
       ticket: 'slack',
       slackChannel: '#inventory-oncall',
+      trafficRouting: 'istio',
+      productionCanaryWeights: [10, 50, 100],
+      productionPauseMinutes: 5,
+      stagingPauseMinutes: 3,
+      egress: [
+        { host: 'orders-db.acme.dev', cidr: '10.20.0.0/24', port: 5432 },
+        { namespace: 'payments', app: 'payment-gateway', port: 8080 },
+      ],
       repoUrl: 'github.com?owner=acme&repo=inventory',
     });
     expect(failures(r)).toEqual([]);
@@ -179,7 +187,61 @@ describe('templates in a dry run through the real scaffolder backend', () => {
     });
     expect(
       await validateTree(path.join(dir, 'deploy'), { build: 'kustomize' }),
-    ).toMatchObject({ valid: true, alertmanagerChecked: 4 });
+    ).toMatchObject({ valid: true, alertmanagerChecked: 4, unchecked: [] });
+    // the form's router, canary walk and dependencies reach the overlays
+    expect(
+      fs.readFileSync(
+        path.join(dir, 'deploy/overlays/production/route.yaml'),
+        'utf8',
+      ),
+    ).toContain('kind: VirtualService');
+    const prodSteps = parse(
+      fs.readFileSync(
+        path.join(dir, 'deploy/overlays/production/rollout-patch.yaml'),
+        'utf8',
+      ),
+    ).find((op: any) => op.path === '/spec/strategy/canary/steps').value;
+    expect(
+      prodSteps
+        .filter((st: any) => st.setWeight)
+        .map((st: any) => st.setWeight),
+    ).toEqual([10, 50, 100]);
+    expect(
+      prodSteps
+        .filter((st: any) => st.pause)
+        .map((st: any) => st.pause.duration),
+    ).toEqual(['5m', '5m']);
+    const egress = parseAllDocuments(
+      fs.readFileSync(path.join(dir, 'deploy/base/networkpolicy.yaml'), 'utf8'),
+    )
+      .map(d => d.toJS())
+      .find(p => p.metadata.name === 'inventory-allow-dependencies');
+    expect(egress.spec.egress).toEqual([
+      {
+        to: [{ ipBlock: { cidr: '10.20.0.0/24' } }],
+        ports: [{ protocol: 'TCP', port: 5432 }],
+      },
+      {
+        to: [
+          {
+            namespaceSelector: {
+              matchLabels: { 'kubernetes.io/metadata.name': 'payments' },
+            },
+            podSelector: {
+              matchLabels: { 'app.kubernetes.io/name': 'payment-gateway' },
+            },
+          },
+        ],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
+    ]);
+    // the task's output states the expected canary duration per environment
+    expect(JSON.stringify(r.output)).toContain(
+      'In production: 10, 50, 100 % of requests; 5 min observation + 4 min analysis per step: about 18 min',
+    );
+    expect(JSON.stringify(r.output)).toContain(
+      'Canary in staging: 5, 25, 50, 75, 100 % of requests; 3 min observation + 4 min analysis per step: about 28 min',
+    );
     const analysis = parse(
       fs.readFileSync(
         path.join(dir, 'deploy/base/analysistemplate.yaml'),
@@ -267,9 +329,25 @@ describe('templates in a dry run through the real scaffolder backend', () => {
       gateUrl: 'https://gantry.internal.acme.dev',
       gateTokenSecret: 'gantry-gate',
       gateTokenSecretKey: 'token',
+      trafficRouting: 'gatewayAPI',
+      productionPauseMinutes: 5,
     });
     expect(failures(r)).toEqual([]);
     const dir = writeOut(r.directoryContents);
+    // blue-green users reach the active Service through the chosen Gateway API route
+    const route = parse(
+      fs.readFileSync(
+        path.join(
+          dir,
+          'services/payment-gateway/overlays/production/route.yaml',
+        ),
+        'utf8',
+      ),
+    );
+    expect(route.kind).toBe('HTTPRoute');
+    expect(route.spec.rules[0].backendRefs).toEqual([
+      { name: 'payment-gateway-active', port: 80 },
+    ]);
     // the release gate's options from the form reach the AnalysisTemplate's first metric
     const template = parse(
       fs.readFileSync(
@@ -311,7 +389,7 @@ describe('templates in a dry run through the real scaffolder backend', () => {
     );
     expect(report).toMatchObject({
       valid: true,
-      checked: 31,
+      checked: 33,
       alertmanagerChecked: 4,
     });
   });
@@ -320,6 +398,7 @@ describe('templates in a dry run through the real scaffolder backend', () => {
     const r = await dryRun('platform-bootstrap', {
       gitopsRepoUrl: 'https://github.com/acme/platform-gitops',
       path: 'platform',
+      allowedRegistries: ['ghcr.io/acme/', 'registry.acme.dev:5000/'],
     });
     expect(failures(r)).toEqual([]);
     const dir = writeOut(r.directoryContents);
@@ -327,8 +406,29 @@ describe('templates in a dry run through the real scaffolder backend', () => {
       build: 'kustomize',
     });
     expect(report.violations).toEqual([]);
-    // 1 project + 5 component apps + the root, in each of the two overlays
-    expect(report.checked).toBe(14);
+    expect(report.unchecked).toEqual([]);
+    // the admission policies (2 policies, 2 bindings) are their own root, applied by an app
+    const admission = parseAllDocuments(
+      fs.readFileSync(
+        path.join(dir, 'platform/admission/restricted-pods.yaml'),
+        'utf8',
+      ),
+    ).map(d => d.toJS());
+    expect(
+      admission[0].spec.variables.find((v: any) => v.name === 'registries')
+        .expression,
+    ).toBe('["ghcr.io/acme/","registry.acme.dev:5000/"]');
+    expect(
+      parse(
+        fs.readFileSync(
+          path.join(dir, 'platform/base/admission-policies.yaml'),
+          'utf8',
+        ),
+      ).spec.source.path,
+    ).toBe('platform/admission');
+    // 1 project + 6 component apps + the root in each of the two overlays, the 4 admission
+    // objects, and what production adds for Gantry itself
+    expect(report.checked).toBeGreaterThanOrEqual(8 * 2 + 4);
     const root = parse(
       fs.readFileSync(
         path.join(dir, 'platform/overlays/production/root.yaml'),

@@ -5,6 +5,7 @@ import type {
 import { gantryAuditReadPermission } from '@gantry/plugin-gantry-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { csvRow } from '../kernel/csv';
 import { authorize } from '../kernel/http/authorize';
 import { parseQuery } from '../kernel/http/validate';
 import type { AuditService } from '../kernel/audit/AuditService';
@@ -24,11 +25,6 @@ const exportQuery = z.object({
     })
     .optional(),
 });
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 export function createAuditRouter(deps: {
   httpAuth: HttpAuthService;
@@ -65,7 +61,7 @@ export function createAuditRouter(deps: {
       res.write('seq,occurredAt,actor,action,entityRef,hash,prevHash,record\n');
       for await (const r of deps.audit.export(q)) {
         res.write(
-          `${[
+          csvRow([
             r.seq,
             r.occurredAt,
             r.actor,
@@ -74,9 +70,7 @@ export function createAuditRouter(deps: {
             r.hash,
             r.prevHash,
             r.record,
-          ]
-            .map(csvCell)
-            .join(',')}\n`,
+          ]),
         );
       }
     } else {

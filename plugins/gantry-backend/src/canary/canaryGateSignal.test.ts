@@ -141,6 +141,27 @@ describe.each(databases.eachSupportedId())(
         ...res.body.rules.find((r: any) => r.rule === 'canary'),
       };
     };
+    const promoteFull = async () => {
+      const patched: string[] = [];
+      const rollout = `${K8S}/apis/argoproj.io/v1alpha1/namespaces/shop-prod/rollouts/checkout`;
+      mocks.use(
+        http.get(rollout, () =>
+          HttpResponse.json(
+            readFixture('rollouts', 'rollout-production-aborted.json'),
+          ),
+        ),
+        http.patch(`${rollout}/status`, ({ request: r }) => {
+          patched.push(r.url);
+          return HttpResponse.json(
+            readFixture('rollouts', 'rollout-production-aborted.json'),
+          );
+        }),
+      );
+      const res = await request(server)
+        .post(`${ENTITY}/rollouts/prod/shop-prod/checkout/promote-full`)
+        .set('Authorization', mockCredentials.user.header());
+      return { status: res.status, message: res.body.error?.message, patched };
+    };
     const save = (a: CanaryAnalysis) =>
       store.transaction(tx => store.insert(tx, a));
     const staging = { namespace: 'shop', name: 'checkout' };
@@ -167,6 +188,15 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('blocks promote-full of the production canary while its verdict is pending, naming the rule', async () => {
+      const blocked = await promoteFull();
+      expect(blocked.status).toBe(409);
+      expect(blocked.message).toContain(
+        'Promotion of 1.5.0 into production is blocked by its quality gate. canary (pending): No canary of 1.5.0 has been judged yet',
+      );
+      expect(blocked.patched).toEqual([]);
+    });
+
     it('passes on Pass and Marginal, saying which was marginal, and fails the gate on a Fail', async () => {
       // The judge asked again after the Error and replaced it with a Pass.
       await store.transaction(tx =>
@@ -180,6 +210,9 @@ describe.each(databases.eachSupportedId())(
         reason:
           '2 canary analyses of 1.5.0 passed; marginal, accepted by the person who promoted past the paused step: shop/checkout step 3 scored 62.5 (judged Marginal).',
       });
+      const judged = await promoteFull();
+      expect(judged.status).toBe(200);
+      expect(judged.patched).toHaveLength(1);
 
       await save(analysis(production, 1, 'Fail'));
       expect(await canaryRule('1.5.0')).toEqual({

@@ -5,6 +5,10 @@ import { CanaryAnalysisService } from './CanaryAnalysisService';
 import { KnexCanaryAnalysisStore } from './KnexCanaryAnalysisStore';
 import { readCanaryConfig } from './canaryConfig';
 import { createCanaryRouter } from './router';
+import { cachedPipeline } from './pipelineCache';
+
+/** How long the canary rule reuses an entity's pipeline read (which Rollout runs which release). */
+const PIPELINE_TTL_MS = 10_000;
 
 /** Canary analysis judged from the metrics source (Mann-Whitney, Kayenta-style scores); its verdicts feed the `canary` gate rule. */
 export function createCanary(
@@ -25,6 +29,9 @@ export function createCanary(
       canary,
     }),
     canary,
-    gateSignal: canaryGateSignal({ store, pipeline: deps.pipeline }),
+    gateSignal: canaryGateSignal({
+      store,
+      pipeline: cachedPipeline(deps.pipeline, PIPELINE_TTL_MS),
+    }),
   };
 }

@@ -15,7 +15,11 @@ const entity = {
   metadata: {
     name: 'checkout',
     namespace: 'default',
-    annotations: { 'gantry.dev/canary-analysis': 'default' },
+    annotations: {
+      'gantry.dev/canary-analysis': 'default',
+      'gantry.dev/tracing-url':
+        'https://jaeger.example.com/search?service={service}&start={startUs}&end={endUs}',
+    },
   },
   spec: { type: 'service', owner: 'group:default/payments' },
 };
@@ -103,6 +107,14 @@ describe('canary analysis routes', () => {
       .get(`${path}/${first.body.id}`)
       .set('Authorization', mockCredentials.user.header());
     expect(detail.body.reason).toBe(first.body.reason);
+    // the analysis window as a link to the service's traces
+    const us = (t: string) => Date.parse(t) * 1000;
+    expect(detail.body.traceUrl).toBe(
+      `https://jaeger.example.com/search?service=checkout&start=${us(
+        first.body.window.start,
+      )}&end=${us(first.body.window.end)}`,
+    );
+    expect(list.body.items[0].traceUrl).toBe(detail.body.traceUrl);
     const missing = await request(server)
       .get(`${path}/nope`)
       .set('Authorization', mockCredentials.user.header());

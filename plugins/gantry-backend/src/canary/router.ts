@@ -1,6 +1,11 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { gantryCanaryAnalyzePermission } from '@gantry/plugin-gantry-common';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  gantryCanaryAnalyzePermission,
+  traceLink,
+  type CanaryAnalysis,
+} from '@gantry/plugin-gantry-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { EntityAccess } from '../kernel/http/EntityAccess';
@@ -136,21 +141,28 @@ export function createCanaryRouter(deps: {
     );
   });
 
+  const traced = (e: Entity, a: CanaryAnalysis): CanaryAnalysis => {
+    const traceUrl = traceLink(e, a.window);
+    return traceUrl ? { ...a, traceUrl } : a;
+  };
+
   router.get(path, async (req, res) => {
-    const { entityRef } = await deps.access.resolve(req);
+    const { entity: e, entityRef } = await deps.access.resolve(req);
     const { limit } = parseQuery(listQuery, req.query);
-    res.json({ items: await deps.canary.list(entityRef, limit) });
+    res.json({
+      items: (await deps.canary.list(entityRef, limit)).map(a => traced(e, a)),
+    });
   });
 
   router.get(`${path}/:id`, async (req, res) => {
-    const { entityRef } = await deps.access.resolve(req);
+    const { entity: e, entityRef } = await deps.access.resolve(req);
     const analysis = await deps.canary.get(entityRef, req.params.id);
     if (!analysis) {
       throw new NotFoundError(
         `No canary analysis ${req.params.id} for ${entityRef}: list the entity's analyses for their ids.`,
       );
     }
-    res.json(analysis);
+    res.json(traced(e, analysis));
   });
 
   return router;

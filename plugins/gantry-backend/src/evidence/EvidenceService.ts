@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Config } from '@backstage/config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type {
   EvidenceFormat,
@@ -7,9 +8,25 @@ import type {
 } from '@gantry/plugin-gantry-common';
 import type { AuditService } from '../kernel/audit/AuditService';
 import type { EvidenceStore, VulnerabilityMatch } from './EvidenceStore';
+import { EvidenceQuotaError } from './EvidenceQuotaError';
 import { parseUpload, type ParseOptions } from './parsers';
 
 export const MAX_EVIDENCE_BYTES = 5 * 1024 * 1024;
+/** gantry.limits.evidenceStorage.megabytesPerEntity when unset. */
+export const DEFAULT_EVIDENCE_MEGABYTES_PER_ENTITY = 1024;
+
+export function readEvidenceQuota(config: Config): number {
+  const mb =
+    config.getOptionalNumber(
+      'gantry.limits.evidenceStorage.megabytesPerEntity',
+    ) ?? DEFAULT_EVIDENCE_MEGABYTES_PER_ENTITY;
+  if (!(mb > 0)) {
+    throw new Error(
+      `gantry.limits.evidenceStorage.megabytesPerEntity must be a number above 0, got ${mb}`,
+    );
+  }
+  return mb;
+}
 
 interface UploadInput {
   entityRef: string;
@@ -32,6 +49,7 @@ export class EvidenceService {
     private readonly now: () => Date = () => new Date(),
     /** The trust uploaded signatures are checked against (none: all unverified). */
     private readonly parseOptions: ParseOptions = {},
+    private readonly megabytesPerEntity = DEFAULT_EVIDENCE_MEGABYTES_PER_ENTITY,
   ) {}
 
   async upload(
@@ -107,6 +125,15 @@ export class EvidenceService {
         sha256,
       });
       if (duplicate) return { record: duplicate, created: false };
+      const stored = await this.store.storedBytes(tx, input.entityRef);
+      if (stored + input.content.length > this.megabytesPerEntity * 1048576) {
+        throw new EvidenceQuotaError(
+          input.entityRef,
+          stored,
+          input.content.length,
+          this.megabytesPerEntity,
+        );
+      }
 
       const record: EvidenceRecord = {
         id: randomUUID(),

@@ -45,6 +45,9 @@ export interface EvidenceStore {
   ): Promise<EvidenceRecord | undefined>;
 
   /** Stores the record, the original bytes and every vulnerability the document reports. */
+  /** Bytes of evidence content the entity holds, over all its releases. */
+  storedBytes(tx: Transaction, entityRef: string): Promise<number>;
+
   insertEvidence(
     tx: Transaction,
     rec: EvidenceRecord,

@@ -126,6 +126,14 @@ export class KnexEvidenceStore implements EvidenceStore {
     return r && toEvidence(r);
   }
 
+  async storedBytes(tx: Transaction, entityRef: string) {
+    const row = await tx('gantry_evidence')
+      .where({ entity_ref: entityRef })
+      .sum({ total: 'size_bytes' })
+      .first();
+    return Number(row?.total ?? 0);
+  }
+
   async insertEvidence(
     tx: Transaction,
     rec: EvidenceRecord,

@@ -1,4 +1,4 @@
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
@@ -48,17 +48,23 @@ const CONTENT_TYPES: Record<EvidenceFormat, string> = {
   'in-toto': 'application/json',
   'load-test': 'application/json',
   attestation: 'application/json',
+  migration: 'application/json',
+  'dr-drill': 'application/json',
+  dpia: 'application/json',
 };
 
 export function createEvidenceRouter(deps: {
   access: EntityAccess;
   evidence: EvidenceService;
+  /** The per-principal limit of gantry.limits.evidenceUpload, checked before the body is read. */
+  uploadLimit: RequestHandler;
 }) {
   const router = Router();
   const entity = '/entities/:namespace/:kind/:name';
 
   router.post(
     `${entity}/releases/:version/evidence/:format`,
+    deps.uploadLimit,
     express.raw({ type: () => true, limit: MAX_EVIDENCE_BYTES + 1 }),
     async (req, res) => {
       const format = formatParam(req.params.format);

@@ -5,7 +5,7 @@ import type {
   FlagExperiment,
   FlagExperimentConfig,
   FlagExperimentEvent,
-  FlagExperimentResults,
+  FlagExperimentResponse,
   FlagWriteResult,
 } from '@gantry/plugin-gantry-common';
 import { flagInputOf } from '@gantry/plugin-gantry-common';
@@ -55,26 +55,19 @@ export class ExperimentService {
     return this.deps.store.pruneEventIds(before.toISOString());
   }
 
-  private async experimentOf(
-    entityRef: string,
-    environment: string,
-    flagKey: string,
-  ): Promise<FlagExperiment> {
-    const e = await this.deps.store.get(entityRef, environment, flagKey);
-    if (!e)
-      throw new NotFoundError(
-        `No experiment on flag '${flagKey}' in ${environment} for ${entityRef}; configure one with PUT .../flags/${environment}/${flagKey}/experiment.`,
-      );
-    return e;
-  }
-
   async results(
     entityRef: string,
     environment: string,
     flagKey: string,
-  ): Promise<FlagExperimentResults> {
+  ): Promise<FlagExperimentResponse> {
     const flag = await this.deps.flags.getFlag(entityRef, environment, flagKey);
-    const experiment = await this.experimentOf(entityRef, environment, flagKey);
+    // No experiment is a normal state of a flag (the Flags tab asks on every load), not a 404.
+    const experiment = await this.deps.store.get(
+      entityRef,
+      environment,
+      flagKey,
+    );
+    if (!experiment) return { experiment: null };
     const counts = await this.deps.store.counts(
       entityRef,
       environment,
@@ -261,6 +254,10 @@ export class ExperimentService {
   }): Promise<FlagWriteResult> {
     const { entityRef, environment, flagKey } = input;
     const results = await this.results(entityRef, environment, flagKey);
+    if (results.experiment === null)
+      throw new NotFoundError(
+        `No experiment on flag '${flagKey}' in ${environment} for ${entityRef}; configure one with PUT .../flags/${environment}/${flagKey}/experiment.`,
+      );
     if (results.decision.status !== 'winner')
       throw new ConflictError(
         `No winner to roll out for ${flagKey} in ${environment}: ${results.decision.message}`,

@@ -1,13 +1,18 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
   FeatureFlag,
+  FlagInput,
   FlagSegment,
   FlagWriteResult,
 } from '@gantry/plugin-gantry-common';
 import type { AuditService } from '../kernel/audit/AuditService';
 import type { Transaction } from '../kernel/transaction';
 import { buildFlagSet } from './flagSet';
-import { checkWithFlagdCore, validateFlagSet } from './validateFlagSet';
+import {
+  checkWithFlagdCore,
+  validateFlagSet,
+  type FlagProblem,
+} from './validateFlagSet';
 import {
   buildableFlag,
   prerequisiteProblems,
@@ -16,6 +21,33 @@ import {
 import type { FlagStore } from './FlagStore';
 import type { Proposal } from './proposals';
 import { StaleVersionError } from './StaleVersionError';
+import { FlagEditError, problemOfEdit } from './FlagEditError';
+
+/** The kill switch must serve an existing variant; checked once the definition itself is valid. */
+function safeVariantProblems(key: string, input: FlagInput): FlagProblem[] {
+  const variants = Object.keys(input.definition.variants ?? {});
+  if (input.safeVariant === undefined) {
+    return [
+      {
+        path: `flags.${key}.safeVariant`,
+        message: `no safe variant could be chosen (no variant is false and there is no defaultVariant); name the variant the kill switch serves, one of ${variants.join(
+          ', ',
+        )}`,
+      },
+    ];
+  }
+  if (variants.includes(input.safeVariant)) return [];
+  return [
+    {
+      path: `flags.${key}.safeVariant`,
+      message: `safeVariant '${
+        input.safeVariant
+      }' is not one of the variants (${variants.join(
+        ', ',
+      )}); the kill switch must serve an existing variant`,
+    },
+  ];
+}
 
 /**
  * Applies one proposal inside a transaction: checks the version it was made on, checks
@@ -79,8 +111,19 @@ export class FlagChangeApplier {
         current,
       );
     }
-    if (proposal.operation === 'delete' && !current) {
+    if (
+      (proposal.operation === 'delete' || proposal.operation === 'restore') &&
+      !current
+    ) {
       throw new NotFoundError(`No ${what}.`);
+    }
+    if (
+      proposal.operation === 'restore' &&
+      !(current as FeatureFlag).killedAt
+    ) {
+      throw new ConflictError(
+        `The ${what} is not killed, so there is nothing to restore.`,
+      );
     }
     return current;
   }
@@ -95,7 +138,14 @@ export class FlagChangeApplier {
     const flags: FlagWithPrerequisites[] = (
       await this.deps.store.listFlags(entityRef, environment, tx)
     )
-      .filter(f => !(proposal.target === 'flag' && f.key === proposal.key))
+      .filter(
+        f =>
+          !(
+            proposal.target === 'flag' &&
+            proposal.operation !== 'restore' &&
+            f.key === proposal.key
+          ),
+      )
       .map(buildableFlag);
     const segments = (
       await this.deps.store.listSegments(entityRef, environment, tx)
@@ -138,17 +188,25 @@ export class FlagChangeApplier {
         buildFlagSet({ entityRef, environment, flags, segments }),
       );
     }
+    if (
+      proposal.target === 'flag' &&
+      proposal.operation === 'upsert' &&
+      !problems.some(p => p.path.startsWith(`flags.${proposal.key}.`))
+    ) {
+      problems.push(...safeVariantProblems(proposal.key, proposal.input));
+    }
     if (problems.length) {
       const own = `${proposal.target === 'flag' ? 'flags' : '$evaluators'}.${
         proposal.key
       }`;
       const details = problems.map(p => `${p.path}: ${p.message}`).join('; ');
-      throw new InputError(
+      throw new FlagEditError(
         problems.every(p => p.path === own || p.path.startsWith(`${own}.`))
           ? `The ${proposal.target} '${proposal.key}' is not a valid flagd ${
               proposal.target === 'flag' ? 'flag definition' : 'segment'
             }: ${details}.`
           : `Saving the ${proposal.target} '${proposal.key}' would leave the flag set of ${environment} invalid: ${details}.`,
+        problems.map(p => problemOfEdit(proposal.target, proposal.key, p)),
       );
     }
   }
@@ -188,6 +246,26 @@ export class FlagChangeApplier {
           environment,
           proposal.key,
         );
+      } else if (proposal.operation === 'restore') {
+        // The authored definition was never touched by the kill: lifting it is enough.
+        const {
+          killedAt: _at,
+          killedBy: _by,
+          killedReason: _why,
+          ...rest
+        } = prev!;
+        await this.deps.store.updateFlag(tx, {
+          ...rest,
+          version: prev!.version + 1,
+          updatedAt: now,
+          updatedBy: input.actor,
+        });
+        after = await this.deps.store.getFlag(
+          entityRef,
+          environment,
+          proposal.key,
+          tx,
+        );
       } else {
         const i = proposal.input;
         const stored = {
@@ -202,6 +280,16 @@ export class FlagChangeApplier {
           safeVariant: i.safeVariant!,
           ...(i.prerequisites?.length
             ? { prerequisites: i.prerequisites }
+            : {}),
+          // An edit changes what is authored; a killed flag stays killed until restored.
+          ...(prev?.killedAt
+            ? {
+                killedAt: prev.killedAt,
+                killedBy: prev.killedBy,
+                ...(prev.killedReason
+                  ? { killedReason: prev.killedReason }
+                  : {}),
+              }
             : {}),
           version: (prev?.version ?? 0) + 1,
           createdAt: prev?.createdAt ?? now,

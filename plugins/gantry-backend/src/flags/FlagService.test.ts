@@ -8,6 +8,8 @@ import { FlagApprovalService } from './FlagApprovalService';
 import { FlagService } from './FlagService';
 import { StaleVersionError } from './StaleVersionError';
 import { flagServicesFor } from './__testUtils__/flagServices';
+import { buildFlagSet } from './flagSet';
+import { buildableFlag } from './prerequisites';
 
 jest.setTimeout(60_000);
 const databases = createTestDatabases();
@@ -55,6 +57,15 @@ describe.each(databases.eachSupportedId())('FlagService on %s', databaseId => {
       },
     }));
   });
+
+  /** The flag set as OFREP and the flagd sync source serve it. */
+  const served = async (environment: string) =>
+    buildFlagSet({
+      entityRef: ENTITY,
+      environment,
+      flags: (await service.listFlags(ENTITY, environment)).map(buildableFlag),
+      segments: [],
+    });
 
   const upsert = (
     environment: string,
@@ -268,12 +279,18 @@ describe.each(databases.eachSupportedId())('FlagService on %s', databaseId => {
       actor: alice,
     });
     expect(changed).toEqual([`${ENTITY}#production`]);
-    expect(flag.definition).toEqual({
+    // the authored definition is kept; only what is served changes
+    expect(flag.definition).toEqual(rollout.definition);
+    expect(flag).toMatchObject({
+      version: 2,
+      killedBy: alice,
+      killedReason: 'checkout errors',
+    });
+    expect((await served('production')).flags['new-checkout']).toEqual({
       state: 'ENABLED',
       variants: booleanFlag.variants,
       defaultVariant: 'off',
     });
-    expect(flag).toMatchObject({ version: 2, killedBy: alice });
     expect(change).toMatchObject({
       operation: 'kill',
       status: 'applied',
@@ -303,6 +320,175 @@ describe.each(databases.eachSupportedId())('FlagService on %s', databaseId => {
       safeVariant: 'off',
       reason: 'checkout errors',
     });
+  });
+
+  it('restores exactly the authored definition, keeps a flag killed through edits, and puts the restore under four eyes', async () => {
+    const rollout = input({
+      definition: {
+        ...booleanFlag,
+        targeting: {
+          fractional: [
+            ['on', 2500],
+            ['off', 7500],
+          ],
+        },
+        metadata: { team: 'payments' },
+      },
+    });
+    await upsert('staging', null, alice, rollout);
+    const kill = () =>
+      service.kill({
+        entityRef: ENTITY,
+        environment: 'staging',
+        key: 'new-checkout',
+        reason: 'errors',
+        actor: alice,
+      });
+    const { flag: killed } = await kill();
+    await expect(kill()).rejects.toThrow(
+      /already killed \(by user:default\/alice at .*\); it serves 'off'/,
+    );
+
+    // an edit while killed changes what is authored, and the flag stays killed
+    const edited = input({
+      definition: {
+        ...rollout.definition,
+        targeting: {
+          fractional: [
+            ['on', 1000],
+            ['off', 9000],
+          ],
+        },
+      },
+    });
+    const afterEdit = await upsert('staging', killed.version, alice, edited);
+    expect(afterEdit).toMatchObject({
+      status: 'applied',
+      flag: { killedBy: alice, definition: edited.definition },
+    });
+    expect(
+      (await served('staging')).flags['new-checkout'].targeting,
+    ).toBeUndefined();
+
+    const restore = (baseVersion: number, environment = 'staging') =>
+      service.restore({
+        entityRef: ENTITY,
+        environment,
+        key: 'new-checkout',
+        baseVersion,
+        reason: 'fixed',
+        actor: alice,
+      });
+    // a restore made on an older version than the current one is stale
+    await expect(restore(killed.version)).rejects.toBeInstanceOf(
+      StaleVersionError,
+    );
+    const restored = await restore(killed.version + 1);
+    expect(restored.status).toBe('applied');
+    const flag = await service.getFlag(ENTITY, 'staging', 'new-checkout');
+    expect(flag.killedAt).toBeUndefined();
+    expect(flag.definition).toEqual(edited.definition);
+    expect((await served('staging')).flags['new-checkout']).toEqual(
+      edited.definition,
+    );
+    await expect(restore(flag.version)).rejects.toThrow(
+      /is not killed, so there is nothing to restore/,
+    );
+    expect(
+      (await audit.list({ entityRef: ENTITY })).map(r => r.action),
+    ).toEqual(
+      expect.arrayContaining(['flag.kill', 'flag.update', 'flag.restore']),
+    );
+
+    // production: the kill is at once, the restore waits for another owner
+    await upsert('production', null, alice, rollout).then(p =>
+      approvals.decide({
+        entityRef: ENTITY,
+        id: (p as any).change.id,
+        userRef: bob,
+        decision: 'approve',
+      }),
+    );
+    const { flag: prodKilled } = await service.kill({
+      entityRef: ENTITY,
+      environment: 'production',
+      key: 'new-checkout',
+      reason: 'errors',
+      actor: alice,
+    });
+    const pending = await restore(prodKilled.version, 'production');
+    expect(pending).toMatchObject({
+      status: 'pending',
+      change: { operation: 'restore', key: 'new-checkout' },
+    });
+    const changeId = (pending as any).change.id;
+    expect(
+      (await service.getFlag(ENTITY, 'production', 'new-checkout')).killedAt,
+    ).toBeDefined();
+    await expect(
+      approvals.decide({
+        entityRef: ENTITY,
+        id: changeId,
+        userRef: alice,
+        decision: 'approve',
+      }),
+    ).rejects.toThrow(/cannot approve/);
+    await approvals.decide({
+      entityRef: ENTITY,
+      id: changeId,
+      userRef: bob,
+      decision: 'approve',
+    });
+    const prod = await service.getFlag(ENTITY, 'production', 'new-checkout');
+    expect(prod.killedAt).toBeUndefined();
+    expect(prod.definition).toEqual(rollout.definition);
+  });
+
+  it('names the field the user wrote: a broken default is reported on the definition, not on safeVariant', async () => {
+    const broken = service.completeInput(
+      {
+        definition: {
+          state: 'ENABLED',
+          variants: { on: true, off: 'off' },
+          defaultVariant: 'gold',
+        },
+        type: 'release',
+      },
+      'group:default/payments',
+    );
+    expect(broken.safeVariant).toBeUndefined();
+    const err = await upsert('staging', null, alice, broken).catch(e => e);
+    expect(err.name).toBe('InputError');
+    expect(err.message).not.toMatch(/safeVariant/);
+    expect(err.problems).toEqual([
+      {
+        field: 'definition',
+        path: 'variants',
+        message: expect.stringMatching(/^variants mix types/),
+      },
+      {
+        field: 'definition',
+        path: 'defaultVariant',
+        message: expect.stringMatching(
+          /^defaultVariant "gold" is not one of the variants/,
+        ),
+      },
+    ]);
+    // a safe variant the user did name, and got wrong, is reported as theirs
+    const wrongSafe = await upsert(
+      'staging',
+      null,
+      alice,
+      input({ safeVariant: 'gold' }),
+    ).catch(e => e);
+    expect(wrongSafe.problems).toEqual([
+      {
+        field: 'safeVariant',
+        path: '',
+        message:
+          "safeVariant 'gold' is not one of the variants (on, off); the kill switch must serve an existing variant",
+      },
+    ]);
   });
 
   it('keeps segments consistent with the flags that reference them', async () => {

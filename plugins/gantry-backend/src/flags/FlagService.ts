@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type {
   FeatureFlag,
   FlagChangeRequest,
@@ -142,17 +142,21 @@ export class FlagService {
     };
   }
 
-  /** Fills in owner and safe variant so what is approved is exactly what gets applied. */
+  /**
+   * Fills in owner and safe variant so what is approved is exactly what gets applied.
+   * A safe variant that cannot be derived (the definition is broken) is left out:
+   * the definition's own problems are reported, not a field the user never set.
+   */
   completeInput(input: FlagInput, entityOwner: string): FlagInput {
-    const safeVariant = input.safeVariant ?? defaultSafeVariant(input);
-    if (!(safeVariant in (input.definition.variants ?? {}))) {
-      throw new InputError(
-        `safeVariant '${safeVariant}' is not one of the variants (${Object.keys(
-          input.definition.variants ?? {},
-        ).join(', ')}); the kill switch must serve an existing variant.`,
-      );
-    }
-    return { ...input, owner: input.owner ?? entityOwner, safeVariant };
+    const derived = defaultSafeVariant(input);
+    const safeVariant =
+      input.safeVariant ??
+      (derived in (input.definition.variants ?? {}) ? derived : undefined);
+    return {
+      ...input,
+      owner: input.owner ?? entityOwner,
+      ...(safeVariant !== undefined ? { safeVariant } : {}),
+    };
   }
 
   /**
@@ -275,6 +279,11 @@ export class FlagService {
     return applied;
   }
 
+  /**
+   * The kill switch: applies at once everywhere (a review follows in approval
+   * environments). It marks the flag killed and leaves the authored definition as it
+   * is; the served flag set turns a killed flag into its safe variant (flagSet.ts).
+   */
   async kill(input: {
     entityRef: string;
     environment: string;
@@ -302,18 +311,18 @@ export class FlagService {
         throw new NotFoundError(
           `No flag '${key}' in ${environment} for ${entityRef}.`,
         );
-      const { targeting: _dropped, ...rest } = before.definition;
-      const definition = {
-        ...rest,
-        state: 'ENABLED' as const,
-        defaultVariant: before.safeVariant,
-      };
+      if (before.killedAt) {
+        throw new ConflictError(
+          `The flag '${key}' in ${environment} is already killed (by ${before.killedBy} at ${before.killedAt}); it serves '${before.safeVariant}'. Restore it to serve its definition again.`,
+        );
+      }
+      const { summary: _summary, ...stored } = before;
       await this.deps.store.updateFlag(tx, {
-        ...before,
-        definition,
+        ...stored,
         version: before.version + 1,
         killedAt: now.toISOString(),
         killedBy: input.actor,
+        killedReason: input.reason,
         updatedAt: now.toISOString(),
         updatedBy: input.actor,
       });
@@ -363,5 +372,28 @@ export class FlagService {
     });
     this.deps.listener.changed(entityRef, environment);
     return result;
+  }
+
+  /**
+   * Lifts the kill switch, serving the definition as it was authored before the kill
+   * (or as edited while killed). Restoring turns traffic back on, so in approval
+   * environments it waits for another owner like any other change.
+   */
+  restore(input: {
+    entityRef: string;
+    environment: string;
+    key: string;
+    baseVersion: number;
+    reason: string;
+    actor: string;
+  }): Promise<FlagWriteResult> {
+    return this.write({
+      entityRef: input.entityRef,
+      environment: input.environment,
+      proposal: { target: 'flag', operation: 'restore', key: input.key },
+      baseVersion: input.baseVersion,
+      reason: input.reason,
+      actor: input.actor,
+    });
   }
 }

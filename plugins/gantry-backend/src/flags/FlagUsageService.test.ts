@@ -116,4 +116,49 @@ describe('FlagUsageService', () => {
       }),
     ).toBe('app_kubernetes_io_name="checkout",tier="web"');
   });
+
+  it('turns every selector operator PromQL can express into a matcher, with the Kubernetes parser', () => {
+    const withSelector = (selector: string) =>
+      entityMatchers({
+        ...checkout,
+        metadata: {
+          ...checkout.metadata,
+          annotations: { 'backstage.io/kubernetes-label-selector': selector },
+        },
+      });
+    expect(
+      withSelector(
+        'app in (checkout, checkout.v2),tier notin (batch),env!=dev,team,!legacy',
+      ),
+    ).toBe(
+      'app=~"checkout|checkout\\\\.v2",tier!~"batch",env!="dev",team!="",legacy=""',
+    );
+    // a hand split on ',' would cut "in (a, b)" into nonsense terms
+    expect(withSelector('app in (a, b)')).toBe('app=~"a|b"');
+    expect(() => withSelector('app in (a')).toThrow(
+      /is not a Kubernetes label selector/,
+    );
+  });
+
+  it('shows a malformed selector as the reason metrics are unavailable, not a failed card', async () => {
+    const broken = {
+      ...checkout,
+      metadata: {
+        ...checkout.metadata,
+        annotations: { 'backstage.io/kubernetes-label-selector': 'app in (' },
+      },
+    };
+    const result = await new FlagUsageService({
+      flags: counts,
+      prometheus: {
+        queryRange: async () => {
+          throw new Error('must not be asked');
+        },
+      } as any,
+    }).usage(broken, 'component:default/checkout', 'production', 1);
+    expect(result.metrics).toEqual({
+      status: 'unavailable',
+      message: expect.stringContaining('is not a Kubernetes label selector'),
+    });
+  });
 });

@@ -23,6 +23,7 @@ type FlagRow = {
   version: number;
   killed_at: string | null;
   killed_by: string | null;
+  killed_reason: string | null;
   created_at: string;
   created_by: string;
   updated_at: string;
@@ -55,7 +56,13 @@ function toFlag(r: FlagRow): FeatureFlag {
     safeVariant: r.safe_variant,
     ...(r.prerequisites ? { prerequisites: JSON.parse(r.prerequisites) } : {}),
     version: Number(r.version),
-    ...(r.killed_at ? { killedAt: r.killed_at, killedBy: r.killed_by! } : {}),
+    ...(r.killed_at
+      ? {
+          killedAt: r.killed_at,
+          killedBy: r.killed_by!,
+          ...(r.killed_reason ? { killedReason: r.killed_reason } : {}),
+        }
+      : {}),
     createdAt: r.created_at,
     createdBy: r.created_by,
     updatedAt: r.updated_at,
@@ -157,6 +164,7 @@ export class KnexFlagStore implements FlagStore {
       version: f.version,
       killed_at: f.killedAt ?? null,
       killed_by: f.killedBy ?? null,
+      killed_reason: f.killedReason ?? null,
       updated_at: f.updatedAt,
       updated_by: f.updatedBy,
     };

@@ -61,7 +61,14 @@ export class RampGuard {
     for (const flag of await this.deps.store.listFlagsWithLinkedSlo()) {
       const slo = linkedSloOf(flag.definition);
       const ramp = rampOf(flag.definition, nowSec);
-      if (!slo || flag.definition.state !== 'ENABLED' || !ramp?.next) continue;
+      // A killed flag serves its safe variant whatever its ramp says.
+      if (
+        !slo ||
+        flag.killedAt ||
+        flag.definition.state !== 'ENABLED' ||
+        !ramp?.next
+      )
+        continue;
       const base = {
         entityRef: flag.entityRef,
         environment: flag.environment,

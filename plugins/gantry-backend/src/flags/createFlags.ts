@@ -3,7 +3,8 @@ import Router from 'express-promise-router';
 import type { ApproverDirectory } from '../kernel/approvers';
 import type { GantryContext } from '../kernel/context';
 import { CleanupReportService } from './CleanupReportService';
-import { ClientKeyService } from './ClientKeyService';
+import { createFlagsEdge } from './edge/createFlagsEdge';
+import { MemoryClientKeys } from './edge/MemoryClientKeys';
 import { createEventsRouter } from './eventsRouter';
 import { ExperimentService } from './ExperimentService';
 import { FlagApprovalService } from './FlagApprovalService';
@@ -69,6 +70,21 @@ export async function createFlags(
       Math.round(60_000 / config.pollIntervalMs),
     ),
   });
+  // The data plane's feed: flag sets and key hashes in memory for the edges and the
+  // OFREP routes, told about local commits at once.
+  const keyStore = new KnexClientKeyStore(deps.db);
+  const edge = await createFlagsEdge(ctx, {
+    store,
+    keyStore,
+    pollMs: config.pollIntervalMs,
+    rateLimitPerSecond: config.rateLimitPerSecond,
+  });
+  const listener = {
+    changed(entityRef: string, environment: string) {
+      registry.changed(entityRef, environment);
+      edge.feed.changed(entityRef, environment);
+    },
+  };
   const changes = new KnexFlagChangeStore(deps.db);
   const applier = new FlagChangeApplier({ store, audit: deps.audit });
   const flags = new FlagService({
@@ -76,7 +92,7 @@ export async function createFlags(
     changes,
     applier,
     audit: deps.audit,
-    listener: registry,
+    listener,
     environments: deps.environments,
     approvals: deps.approvals,
   });
@@ -85,14 +101,14 @@ export async function createFlags(
     applier,
     audit: deps.audit,
     approvers: deps.approvers,
-    listener: registry,
+    listener,
     approvals: deps.approvals,
   });
-  const keys = new ClientKeyService({
-    store: new KnexClientKeyStore(deps.db),
-    audit: deps.audit,
-    environments: deps.environments,
-  });
+  const keys = new MemoryClientKeys(
+    { store: keyStore, audit: deps.audit, environments: deps.environments },
+    edge.feed,
+    edge.usage,
+  );
   const experiments = new ExperimentService({
     store: new KnexExperimentStore(deps.db),
     flagStore: store,
@@ -135,6 +151,7 @@ export async function createFlags(
   registry.start();
   ctx.lifecycle.addShutdownHook(() => registry.stop());
   const router = Router();
+  router.use(edge.router);
   router.use(
     createEventsRouter({
       keys,
@@ -142,6 +159,7 @@ export async function createFlags(
       rateLimitPerSecond: config.rateLimitPerSecond,
     }),
   );
+  router.use(edge.ofrepGuard);
   router.use(
     createOfrepRouter({
       keys,

@@ -136,7 +136,13 @@ describe.each(databases.eachSupportedId())(
       const noExperiment = await request(server)
         .get(`${base}/flags/staging/new-checkout/experiment`)
         .set('Authorization', as('bob'));
-      expect(noExperiment.status).toBe(404);
+      // no experiment is a state of the flag, not a missing resource
+      expect(noExperiment.status).toBe(200);
+      expect(noExperiment.body).toEqual({ experiment: null });
+      const noFlag = await request(server)
+        .get(`${base}/flags/staging/no-such-flag/experiment`)
+        .set('Authorization', as('bob'));
+      expect(noFlag.status).toBe(404);
 
       const ok = await configure('staging', config);
       expect(ok.status).toBe(200);

@@ -16,6 +16,19 @@ export interface FlagSetDocument {
 
 const FLAGD_SCHEMA_URL = 'https://flagd.dev/schema/v0/flags.json';
 
+/**
+ * What a killed flag serves: its safe variant to everyone, without targeting. Only the
+ * served document changes; the stored definition stays as authored for the restore.
+ */
+export function killedDefinition(f: FlagWithPrerequisites): FlagdFlag {
+  const { targeting: _dropped, ...rest } = f.definition;
+  return {
+    ...rest,
+    state: 'ENABLED',
+    defaultVariant: f.safeVariant ?? f.definition.defaultVariant ?? null,
+  };
+}
+
 /** `component:default/checkout` + `production` -> the id flag sets, caches and SSE streams use. */
 export function flagSetId(entityRef: string, environment: string): string {
   return `${entityRef}#${environment}`;
@@ -31,16 +44,19 @@ export function buildFlagSet(input: {
   flags: FlagWithPrerequisites[];
   segments: Array<{ name: string; rule: Record<string, unknown> }>;
 }): FlagSetDocument {
-  const served = input.flags.some(f => f.prerequisites?.length)
+  const flags = input.flags.map(f =>
+    f.killed ? { ...f, definition: killedDefinition(f) } : f,
+  );
+  const served = flags.some(f => f.prerequisites?.length)
     ? applyPrerequisites(
-        input.flags,
+        flags,
         Object.fromEntries(input.segments.map(s => [s.name, s.rule])),
       )
     : undefined;
   const doc: FlagSetDocument = {
     $schema: FLAGD_SCHEMA_URL,
     flags: Object.fromEntries(
-      [...input.flags]
+      [...flags]
         .sort((a, b) => a.key.localeCompare(b.key))
         .map(f => [f.key, served?.get(f.key) ?? f.definition]),
     ),

@@ -199,7 +199,7 @@ describe.each(databases.eachSupportedId())(
           seen.flagd.push(edge);
           // back on, and every client has it, before the next drill
           await Promise.all([
-            gantry.putFlag('payments', on, killed),
+            gantry.restore('payments', killed),
             propagation(performance.now(), true),
           ]);
           // the next kill lands anywhere in the poller's cycle, as a real one would

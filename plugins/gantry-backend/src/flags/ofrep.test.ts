@@ -161,10 +161,13 @@ describe.each(databases.eachSupportedId())(
       const noTargetingKey = await evaluate(staging.secret, 'new-checkout', {
         context: { tenant: 'initech' },
       });
-      expect(noTargetingKey.status).toBe(400);
+      // as flagd: a split without a targetingKey picks no bucket and serves the default
+      expect(noTargetingKey.status).toBe(200);
       expect(noTargetingKey.body).toMatchObject({
         key: 'new-checkout',
-        errorCode: 'TARGETING_KEY_MISSING',
+        reason: 'DEFAULT',
+        variant: 'off',
+        value: false,
       });
       const badContext = await evaluate(staging.secret, 'theme', {
         context: 'x',
@@ -271,12 +274,26 @@ describe.each(databases.eachSupportedId())(
       const toEvent: number[] = [];
       const toValue: number[] = [];
       try {
-        let version = (
+        const current = (
           await request(server)
             .get(`${base}/flags/staging/new-checkout`)
             .set('Authorization', as('alice'))
         ).body.version;
-        let etag = bulk.headers.etag;
+        // on for everyone, so a restore visibly brings back `true`
+        let version = (
+          await put(
+            'staging',
+            'new-checkout',
+            { definition: { ...booleanFlag, defaultVariant: 'on' } },
+            current,
+          )
+        ).body.flag.version;
+        let etag = (
+          await request(server)
+            .post(ofrep)
+            .set('X-API-Key', staging.secret)
+            .send(body)
+        ).headers.etag;
         for (let i = 0; i < 50; i++) {
           const kill = i % 2 === 0;
           const t0 = performance.now();
@@ -285,15 +302,13 @@ describe.each(databases.eachSupportedId())(
                 .post(`${base}/flags/staging/new-checkout/kill`)
                 .set('Authorization', as('alice'))
                 .send({ reason: 'drill' })
-            : put(
-                'staging',
-                'new-checkout',
-                { definition: { ...booleanFlag, defaultVariant: 'on' } },
-                version,
-              );
+            : request(server)
+                .post(`${base}/flags/staging/new-checkout/restore`)
+                .set('Authorization', as('alice'))
+                .send({ baseVersion: version, reason: 'drill over' });
           const [res, event] = await Promise.all([change, sse.next(t0)]);
           expect(res.status).toBe(200);
-          version = kill ? res.body.flag.version : res.body.flag.version;
+          version = res.body.flag.version;
           toEvent.push(event.at - t0);
           const refetch = await request(server)
             .post(ofrep)

@@ -26,26 +26,11 @@ type OfrepResult =
   | { ok: true; body: OfrepSuccess }
   | { ok: false; status: 400 | 404; body: OfrepFailure };
 
-/** True when a fractional split buckets by the default key (flag key + targetingKey). */
-function bucketsByTargetingKey(
-  logic: unknown,
-  evaluators: Record<string, unknown>,
-): boolean {
-  if (Array.isArray(logic))
-    return logic.some(l => bucketsByTargetingKey(l, evaluators));
-  if (!logic || typeof logic !== 'object') return false;
-  return Object.entries(logic).some(([op, args]) => {
-    if (op === '$ref' && typeof args === 'string')
-      return bucketsByTargetingKey(evaluators[args], evaluators);
-    if (op === 'fractional' && Array.isArray(args) && Array.isArray(args[0]))
-      return true;
-    return bucketsByTargetingKey(args, evaluators);
-  });
-}
-
 /**
  * Evaluates one flag for OFREP with flagd-core. DISABLED and a DEFAULT without
  * defaultVariant are successes without a value (the application uses its code default).
+ * As in flagd, a fractional split without a targetingKey (missing, null or empty) picks
+ * no bucket and serves the default variant with reason DEFAULT.
  */
 export function evaluateFlag(
   set: CompiledFlagSet,
@@ -67,21 +52,6 @@ export function evaluateFlag(
   const metadata = flag.metadata as OfrepSuccess['metadata'];
   if (flag.state === 'DISABLED') {
     return { ok: true, body: { key, reason: 'DISABLED', metadata } };
-  }
-  const definition = set.doc.flags[key];
-  if (
-    context.targetingKey === undefined &&
-    bucketsByTargetingKey(definition?.targeting, set.doc.$evaluators ?? {})
-  ) {
-    return {
-      ok: false,
-      status: 400,
-      body: {
-        key,
-        errorCode: 'TARGETING_KEY_MISSING',
-        errorDetails: `Flag '${key}' splits users by targetingKey; send context.targetingKey (a stable user or session id).`,
-      },
-    };
   }
   const r = flag.evaluate(context);
   if (r.errorCode) {

@@ -189,7 +189,7 @@ describe('an OpenFeature web SDK application', () => {
     expect(seen).toEqual(new Set([true, false]));
   });
 
-  it('reports disabled and missing flags, type mismatches and a missing targeting key', async () => {
+  it('reports disabled and missing flags and type mismatches; a split without a targeting key serves the default, as flagd', async () => {
     await OpenFeature.setProviderAndWait('app', provider([]), pro);
     const client = OpenFeature.getClient('app');
 
@@ -209,14 +209,15 @@ describe('an OpenFeature web SDK application', () => {
       errorCode: 'TYPE_MISMATCH',
     });
 
-    // the split needs a targetingKey; the flags that do not still resolve
+    // without a targetingKey flagd picks no bucket: the flag's defaultVariant, reason DEFAULT
     await OpenFeature.setContext('app', { tenant: 'initech' });
-    expect(client.getBooleanDetails('new-checkout', false)).toMatchObject({
+    const noKey = client.getBooleanDetails('new-checkout', true);
+    expect(noKey).toMatchObject({
       value: false,
-      reason: 'ERROR',
-      errorCode: 'TARGETING_KEY_MISSING',
-      errorMessage: expect.stringContaining('send context.targetingKey'),
+      variant: 'off',
+      reason: 'DEFAULT',
     });
+    expect(noKey.errorCode).toBeUndefined();
     expect(client.getStringValue('checkout-theme', 'none')).toBe('classic');
   });
 

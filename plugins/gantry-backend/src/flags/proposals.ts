@@ -9,5 +9,7 @@ interface SegmentInput {
 export type Proposal =
   | { target: 'flag'; operation: 'upsert'; key: string; input: FlagInput }
   | { target: 'flag'; operation: 'delete'; key: string }
+  /** Lifts the kill switch: the flag serves its authored definition again. */
+  | { target: 'flag'; operation: 'restore'; key: string }
   | { target: 'segment'; operation: 'upsert'; key: string; input: SegmentInput }
   | { target: 'segment'; operation: 'delete'; key: string };

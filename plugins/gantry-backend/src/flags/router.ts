@@ -26,6 +26,7 @@ import type { Proposal } from './proposals';
 import type { FlagUsageService } from './FlagUsageService';
 import type { LinkedSloCheck } from './LinkedSloCheck';
 import { StaleVersionError } from './StaleVersionError';
+import { flagEditErrorToBadRequest, parseEditBody } from './FlagEditError';
 import { addExperimentRoutes } from './experimentRoutes';
 import {
   createKeyBody,
@@ -34,6 +35,7 @@ import {
   flagWriteBody,
   keyParam,
   killBody,
+  restoreBody,
   reviewBody,
   segmentWriteBody,
   usageQuery,
@@ -150,7 +152,7 @@ export function createFlagsRouter(deps: {
       entity: e,
       entityRef,
     } = await deps.access.resolve(req, gantryFlagUpdatePermission);
-    const body = parseBody(schema, req.body);
+    const body = parseEditBody(schema, req.body);
     sendWrite(
       res,
       await deps.flags.write({
@@ -199,6 +201,25 @@ export function createFlagsRouter(deps: {
         entityRef,
         environment: req.params.environment,
         key: keyParam(req.params.key, 'flag key'),
+        reason: body.reason,
+        actor: actorOf(credentials),
+      }),
+    );
+  });
+
+  router.post(`${entity}/flags/:environment/:key/restore`, async (req, res) => {
+    const { credentials, entityRef } = await deps.access.resolve(
+      req,
+      gantryFlagUpdatePermission,
+    );
+    const body = parseBody(restoreBody, req.body);
+    sendWrite(
+      res,
+      await deps.flags.restore({
+        entityRef,
+        environment: req.params.environment,
+        key: keyParam(req.params.key, 'flag key'),
+        baseVersion: body.baseVersion,
         reason: body.reason,
         actor: actorOf(credentials),
       }),
@@ -322,5 +343,6 @@ export function createFlagsRouter(deps: {
   addExperimentRoutes(router, deps);
 
   router.use(staleToPreconditionFailed);
+  router.use(flagEditErrorToBadRequest);
   return router;
 }

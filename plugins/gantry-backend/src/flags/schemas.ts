@@ -75,6 +75,12 @@ export const deleteBody = z.object({
 
 export const killBody = z.object({ reason });
 
+/** Lifting a kill names the killed version, so a restore never lands on a newer edit unseen. */
+export const restoreBody = z.object({
+  baseVersion: z.number().int().nonnegative(),
+  reason,
+});
+
 export const decisionBody = z.object({
   decision: z.enum(['approve', 'reject']),
   comment: z.string().max(2000).optional(),

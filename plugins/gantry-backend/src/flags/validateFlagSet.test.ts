@@ -52,7 +52,7 @@ describe('validateFlagSet', () => {
       }),
     );
     expect(problems.map(p => p.message)).toEqual([
-      'fractional weights sum to 0, so no variant can be chosen; give at least one variant a positive weight',
+      'fractional weights sum to 0, so no variant can be chosen; give at least one variant a positive weight. (Gantry is stricter than flagd here: flagd would serve defaultVariant with reason DEFAULT to everyone.)',
     ]);
     const frac = validateFlagSet(
       withFlag({
@@ -66,25 +66,102 @@ describe('validateFlagSet', () => {
       }),
     ).map(p => p.message);
     expect(frac).toEqual([
-      'fractional weight 2.5 must be an integer (use 1/100 % units, e.g. 500 of 10000 for 5 %)',
+      'fractional weight 2.5 must be an integer or a JsonLogic expression that computes one (use 1/100 % units, e.g. 500 of 10000 for 5 %)',
       "fractional names variant 'maybe', which is not one of the variants (on, off)",
     ]);
   });
 
-  it('requires a default variant, or an explicit null', () => {
+  it('accepts a missing or null default variant as flagd-schemas do, and names a wrong one', () => {
     const { defaultVariant: _d, ...noDefault } = booleanFlag;
-    expect(validateFlagSet(withFlag(noDefault))[0]).toEqual({
-      path: 'flags.f.defaultVariant',
-      message:
-        "defaultVariant is missing: name the variant served when no rule matches (on, off), or set it to null to fall back to the application's code default",
-    });
+    expect(validateFlagSet(withFlag(noDefault))).toEqual([]);
     expect(
       validateFlagSet(withFlag({ ...booleanFlag, defaultVariant: null })),
     ).toEqual([]);
     expect(
-      validateFlagSet(withFlag({ ...booleanFlag, defaultVariant: 'maybe' }))[0]
-        .message,
-    ).toBe('defaultVariant "maybe" is not one of the variants (on, off)');
+      validateFlagSet(withFlag({ ...booleanFlag, defaultVariant: 'maybe' }))[0],
+    ).toEqual({
+      path: 'flags.f.defaultVariant',
+      message:
+        'defaultVariant "maybe" is not one of the variants (on, off); name one of them, or leave defaultVariant out (or null) to serve the application\'s code default',
+    });
+  });
+
+  it('accepts computed fractional weights and variants (JsonLogic), checking what is inside them', () => {
+    const ramp = {
+      ...booleanFlag,
+      targeting: {
+        fractional: [
+          { cat: [{ var: '$flagd.flagKey' }, { var: 'email' }] },
+          ['on', { '-': [{ var: '$flagd.timestamp' }, 1_700_000_000] }],
+          [{ if: [{ var: 'beta' }, 'on', 'off'] }, 100],
+        ],
+      },
+    };
+    expect(validateFlagSet(withFlag(ramp))).toEqual([]);
+    const bad = validateFlagSet(
+      withFlag({
+        ...booleanFlag,
+        targeting: {
+          fractional: [
+            ['on', { regex: ['a'] }],
+            ['off', 1],
+          ],
+        },
+      }),
+    );
+    expect(bad.map(p => p.path)).toEqual(['flags.f.targeting.fractional.0.1']);
+    expect(bad[0].message).toMatch(/^unknown operator 'regex'/);
+  });
+
+  it('refuses targeting that can return a variant the flag does not have, with the path of the value', () => {
+    const problems = validateFlagSet(
+      withFlag({
+        ...booleanFlag,
+        targeting: {
+          if: [
+            { '==': [{ var: 'tier' }, 'gold'] },
+            'gold',
+            { in: [{ var: 'tier' }, ['silver']] },
+            { if: [{ var: 'beta' }, 'on', 'silver'] },
+            null,
+          ],
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      {
+        path: 'flags.f.targeting.if.1',
+        message: expect.stringContaining(
+          "targeting can return 'gold', which is not one of the variants (on, off); every user this rule matches would get an error (\"Variant 'gold' not found\")",
+        ),
+      },
+      {
+        path: 'flags.f.targeting.if.3.if.2',
+        message: expect.stringContaining("targeting can return 'silver'"),
+      },
+    ]);
+    expect(
+      validateFlagSet(
+        withFlag({
+          ...booleanFlag,
+          targeting: {
+            fractional: [
+              [{ if: [{ var: 'beta' }, 'on', 'gold'] }, 50],
+              ['off', 50],
+            ],
+          },
+        }),
+      ).map(p => p.path),
+    ).toEqual(['flags.f.targeting.fractional.0.0.if.2']);
+    // computed results are left to run time; null serves the default
+    expect(
+      validateFlagSet(
+        withFlag({
+          ...booleanFlag,
+          targeting: { if: [{ var: 'x' }, { var: 'variant' }, null] },
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('rejects references to segments that do not exist and bad state', () => {
@@ -97,7 +174,7 @@ describe('validateFlagSet', () => {
     ).map(p => p.message);
     expect(messages).toEqual([
       'state is "ON"; it must be ENABLED or DISABLED',
-      'references segment "vip", which does not exist in this environment; create the segment first',
+      'references segment "vip", which does not exist in this environment; create the segment first. (Gantry is stricter than flagd here: flagd would load the flag and answer PARSE_ERROR to every evaluation.)',
     ]);
   });
 

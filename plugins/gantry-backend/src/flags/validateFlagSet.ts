@@ -110,7 +110,7 @@ function checkVariants(
 function checkFractional(
   path: string,
   args: unknown,
-  variants: string[] | undefined,
+  ctx: LogicContext,
   problems: FlagProblem[],
 ) {
   if (!Array.isArray(args) || args.length === 0) {
@@ -122,10 +122,13 @@ function checkFractional(
     return;
   }
   // A first argument that is not an entry is the bucketing key (string or expression).
-  const entries = Array.isArray(args[0]) ? args : args.slice(1);
+  const keyed = !Array.isArray(args[0]);
+  if (keyed) checkLogic(`${path}.0`, args[0], ctx, problems);
+  const entries = keyed ? args.slice(1) : args;
   let total = 0;
+  let computed = false;
   entries.forEach((entry, i) => {
-    const at = `${path}.${Array.isArray(args[0]) ? i : i + 1}`;
+    const at = `${path}.${keyed ? i + 1 : i}`;
     if (!Array.isArray(entry) || entry.length < 1 || entry.length > 2) {
       problems.push({
         path: at,
@@ -138,39 +141,48 @@ function checkFractional(
     const [variant, weight = 1] = entry;
     if (
       typeof variant === 'string' &&
-      variants &&
-      !variants.includes(variant)
+      ctx.variants &&
+      !ctx.variants.includes(variant)
     ) {
       problems.push({
-        path: at,
-        message: `fractional names variant '${variant}', which is not one of the variants (${variants.join(
+        path: `${at}.0`,
+        message: `fractional names variant '${variant}', which is not one of the variants (${ctx.variants.join(
           ', ',
         )})`,
       });
+    } else if (isPlainObject(variant)) {
+      // flagd evaluates a variant expression per request; what it can return is checked below.
+      checkLogic(`${at}.0`, variant, ctx, problems);
+    }
+    if (isPlainObject(weight)) {
+      // A computed weight (flagd-schemas allow any JsonLogic here), e.g. a time-based ramp.
+      computed = true;
+      checkLogic(`${at}.1`, weight, ctx, problems);
+      return;
     }
     if (typeof weight !== 'number' || !Number.isInteger(weight)) {
       problems.push({
-        path: at,
+        path: `${at}.1`,
         message: `fractional weight ${JSON.stringify(
           weight,
-        )} must be an integer (use 1/100 % units, e.g. 500 of 10000 for 5 %)`,
+        )} must be an integer or a JsonLogic expression that computes one (use 1/100 % units, e.g. 500 of 10000 for 5 %)`,
       });
       return;
     }
     if (weight < 0) {
       problems.push({
-        path: at,
+        path: `${at}.1`,
         message: `fractional weight ${weight} is negative; weights must be 0 or more`,
       });
       return;
     }
     total += weight;
   });
-  if (entries.length && total === 0) {
+  if (entries.length && total === 0 && !computed) {
     problems.push({
       path,
       message:
-        'fractional weights sum to 0, so no variant can be chosen; give at least one variant a positive weight',
+        'fractional weights sum to 0, so no variant can be chosen; give at least one variant a positive weight. (Gantry is stricter than flagd here: flagd would serve defaultVariant with reason DEFAULT to everyone.)',
     });
   }
   if (total > MAX_FRACTIONAL_TOTAL) {
@@ -182,10 +194,15 @@ function checkFractional(
 }
 
 /** Walks JsonLogic: unknown operators, unknown segments, malformed flagd operators. */
+interface LogicContext {
+  variants?: string[];
+  segments: Set<string>;
+}
+
 function checkLogic(
   path: string,
   logic: unknown,
-  ctx: { variants?: string[]; segments: Set<string> },
+  ctx: LogicContext,
   problems: FlagProblem[],
 ) {
   if (Array.isArray(logic)) {
@@ -216,7 +233,7 @@ function checkLogic(
           ctx.segments.size
             ? ` (segments: ${[...ctx.segments].join(', ')})`
             : ''
-        }; create the segment first`,
+        }; create the segment first. (Gantry is stricter than flagd here: flagd would load the flag and answer PARSE_ERROR to every evaluation.)`,
       });
     }
     return;
@@ -231,7 +248,7 @@ function checkLogic(
     return;
   }
   if (op === 'fractional') {
-    checkFractional(`${path}.fractional`, args, ctx.variants, problems);
+    checkFractional(`${path}.fractional`, args, ctx, problems);
     return;
   }
   if (op === 'sem_ver') {
@@ -246,6 +263,64 @@ function checkLogic(
     }
   }
   checkLogic(`${path}.${op}`, args, ctx, problems);
+}
+
+/**
+ * The variant names a targeting rule can return where they are written literally: a
+ * string (or a number/boolean, which flagd turns into text) in a result position of
+ * `if`/`?:` (also inside a computed fractional variant), or the rule itself. Computed results (`var`, `cat`, ...) are left to run time.
+ */
+function returnedLiterals(
+  path: string,
+  logic: unknown,
+  out: Array<{ path: string; name: string }>,
+) {
+  if (typeof logic === 'string') out.push({ path, name: logic });
+  else if (typeof logic === 'number' || typeof logic === 'boolean')
+    out.push({ path, name: String(logic) });
+  if (!isPlainObject(logic)) return;
+  const keys = Object.keys(logic);
+  if (keys.length !== 1) return;
+  const op = keys[0];
+  const args = logic[op];
+  if ((op === 'if' || op === '?:') && Array.isArray(args)) {
+    args.forEach((arg, i) => {
+      const isResult = i % 2 === 1 || i === args.length - 1;
+      if (isResult && args.length > 1)
+        returnedLiterals(`${path}.${op}.${i}`, arg, out);
+    });
+  }
+  if (op === 'fractional' && Array.isArray(args)) {
+    // Literal entry names are checked by checkFractional; computed ones are walked here.
+    args.forEach((entry, i) => {
+      if (Array.isArray(entry) && isPlainObject(entry[0]))
+        returnedLiterals(`${path}.${op}.${i}.0`, entry[0], out);
+    });
+  }
+}
+
+/** Refuses a rule that can return a variant the flag does not have (flagd: "Variant 'x' not found"). */
+function checkReturnedVariants(
+  path: string,
+  targeting: unknown,
+  variants: string[],
+  problems: FlagProblem[],
+) {
+  const returned: Array<{ path: string; name: string }> = [];
+  returnedLiterals(path, targeting, returned);
+  for (const r of returned) {
+    if (variants.includes(r.name)) continue;
+    problems.push({
+      path: r.path,
+      message: `targeting can return '${
+        r.name
+      }', which is not one of the variants (${variants.join(
+        ', ',
+      )}); every user this rule matches would get an error ("Variant '${
+        r.name
+      }' not found"). Return one of the variants, or null to serve the default`,
+    });
+  }
 }
 
 function checkFlag(
@@ -268,14 +343,10 @@ function checkFlag(
     });
   }
   const variants = checkVariants(path, flag.variants, problems);
-  if (!('defaultVariant' in flag) || flag.defaultVariant === undefined) {
-    problems.push({
-      path: `${path}.defaultVariant`,
-      message: `defaultVariant is missing: name the variant served when no rule matches (${
-        variants.join(', ') || 'one of the variants'
-      }), or set it to null to fall back to the application's code default`,
-    });
-  } else if (
+  // flagd-schemas: defaultVariant may be left out or null; flagd then answers with reason
+  // DEFAULT and no value, so the application uses its code default.
+  if (
+    flag.defaultVariant !== undefined &&
     flag.defaultVariant !== null &&
     (typeof flag.defaultVariant !== 'string' ||
       !variants.includes(flag.defaultVariant))
@@ -284,7 +355,9 @@ function checkFlag(
       path: `${path}.defaultVariant`,
       message: `defaultVariant ${JSON.stringify(
         flag.defaultVariant,
-      )} is not one of the variants (${variants.join(', ')})`,
+      )} is not one of the variants (${variants.join(
+        ', ',
+      )}); name one of them, or leave defaultVariant out (or null) to serve the application's code default`,
     });
   }
   if (flag.targeting !== undefined) {
@@ -300,6 +373,13 @@ function checkFlag(
         { variants, segments },
         problems,
       );
+      if (variants.length)
+        checkReturnedVariants(
+          `${path}.targeting`,
+          flag.targeting,
+          variants,
+          problems,
+        );
     }
   }
   if (flag.metadata !== undefined) {

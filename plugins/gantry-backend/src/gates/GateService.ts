@@ -12,8 +12,20 @@ import {
   type ComplianceConfig,
   type GateRule,
 } from '../kernel/config/complianceConfig';
-import type { ApprovalStates, ReleaseEvidence } from './gateInputs';
+import type {
+  ApprovalStates,
+  PersonalDataDeclarations,
+  ReleaseEvidence,
+} from './gateInputs';
 import type { AllowlistStore } from './AllowlistStore';
+import type { GateOverrideStore } from './GateOverrideStore';
+import type { DrDrillConfig } from './drDrillConfig';
+import type { DpiaConfig } from './dpiaConfig';
+import type { LoadTestConfig } from './loadTestConfig';
+import { drDrillRule } from './rules/drDrill';
+import { dpiaRule } from './rules/dpia';
+import { loadTestRule } from './rules/loadTest';
+import { migrationsRule } from './rules/migrations';
 import type { GateSignal } from '../kernel/ports';
 import { provenanceRule } from './rules/provenance';
 import { sbomRule } from './rules/sbom';
@@ -37,6 +49,12 @@ export class GateService {
       promotions: ApprovalStates;
       allowlist: AllowlistStore;
       signals: GateSignal[];
+      /** The opt-in rules' settings and overrides; a policy naming them without these fails them. */
+      loadTest?: LoadTestConfig;
+      drDrill?: DrDrillConfig;
+      dpia?: DpiaConfig;
+      personalData?: PersonalDataDeclarations;
+      overrides?: Pick<GateOverrideStore, 'find'>;
       now?: () => Date;
     },
   ) {}
@@ -85,6 +103,7 @@ export class GateService {
           policy,
           evidence: release.evidence,
           imageDigest: release.imageDigest,
+          createdAt: release.createdAt,
           now,
         }),
       );
@@ -110,6 +129,7 @@ export class GateService {
       policy: string;
       evidence: EvidenceRecord[];
       imageDigest?: string;
+      createdAt: string;
       now: Date;
     },
   ): Promise<GateRuleResult> {
@@ -206,6 +226,41 @@ export class GateService {
           }
         );
       }
+      case 'migrations':
+        return migrationsRule(ctx, {
+          isRecorded: (entityRef, version) =>
+            this.deps.evidence.getRelease(entityRef, version).then(
+              () => true,
+              e => {
+                if ((e as Error).name === 'NotFoundError') return false;
+                throw e;
+              },
+            ),
+        });
+      case 'load-test':
+        if (!this.deps.loadTest || !this.deps.overrides)
+          return fail('The load-test rule is not set up in this backend.');
+        return loadTestRule(ctx, {
+          config: this.deps.loadTest,
+          releases: this.deps.evidence,
+          promotions: this.deps.promotions,
+          overrides: this.deps.overrides,
+        });
+      case 'dr-drill':
+        if (!this.deps.drDrill)
+          return fail('The dr-drill rule is not set up in this backend.');
+        return drDrillRule(ctx, {
+          config: this.deps.drDrill,
+          releases: this.deps.evidence,
+        });
+      case 'dpia':
+        if (!this.deps.dpia || !this.deps.personalData)
+          return fail('The dpia rule is not set up in this backend.');
+        return dpiaRule(ctx, {
+          config: this.deps.dpia,
+          personalData: this.deps.personalData,
+          releases: this.deps.evidence,
+        });
       default:
         return fail(`Unknown rule ${rule satisfies never}.`);
     }

@@ -1,4 +1,6 @@
+import type { Entity } from '@backstage/catalog-model';
 import type {
+  PersonalDataDeclaration,
   PromotionRequest,
   ReleaseRecord,
 } from '@gantry/plugin-gantry-common';
@@ -6,6 +8,8 @@ import type {
 /** A release with its evidence; throws NotFoundError when none is recorded (evidence provides it). */
 export interface ReleaseEvidence {
   getRelease(entityRef: string, version: string): Promise<ReleaseRecord>;
+  /** The entity's newest releases with their evidence, newest first. */
+  listReleases(entityRef: string, limit?: number): Promise<ReleaseRecord[]>;
   /**
    * Distinct ids (most severe severity each) of ALL the release's vulnerabilities that
    * are of `fixableSeverities` with a fix, of `anySeverities`, or scored at least
@@ -34,4 +38,14 @@ export interface ApprovalStates {
     emergency?: PromotionRequest;
     latest?: PromotionRequest;
   }>;
+}
+
+/** What an entity declares about the personal data it processes (privacy provides it). */
+export interface PersonalDataDeclarations {
+  declarationOf(
+    entity: Entity,
+  ):
+    | { status: 'none' }
+    | { status: 'declared'; declaration: PersonalDataDeclaration }
+    | { status: 'invalid'; reason: string };
 }

@@ -2,12 +2,13 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { gantryAllowlistManagePermission } from '@gantry/plugin-gantry-common';
 import type { EntityAccess } from '../kernel/http/EntityAccess';
-import { actorOf } from '../kernel/http/principal';
+import { actorOf, userRefOf } from '../kernel/http/principal';
 import { parseBody } from '../kernel/http/validate';
 import { versionParam } from '../kernel/http/versionParam';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import type { GateService } from './GateService';
 import type { AllowlistService } from './AllowlistService';
+import type { GateOverrideService } from './GateOverrideService';
 
 const acceptBody = z.object({
   justification: z
@@ -21,12 +22,24 @@ const acceptBody = z.object({
     message: 'must be an ISO-8601 UTC time such as 2026-12-31T00:00:00Z',
   }),
 });
+const overrideBody = z
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .min(10, {
+        message: 'explain in at least 10 characters why the release may go on',
+      })
+      .max(2000),
+  })
+  .strict();
 const VULN_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{1,127}$/;
 
 export function createGatesRouter(deps: {
   access: EntityAccess;
   gates: GateService;
   allowlist: AllowlistService;
+  overrides: GateOverrideService;
 }) {
   const router = Router();
   const entity = '/entities/:namespace/:kind/:name';
@@ -44,6 +57,33 @@ export function createGatesRouter(deps: {
           versionParam(req.params.version),
           req.params.environment,
         ),
+      );
+    },
+  );
+
+  // A person accepts a failing rule (a load-test regression) for one release; audited.
+  router.put(
+    `${entity}/releases/:version/gate-overrides/:environment/:rule`,
+    async (req, res) => {
+      const { credentials, entityRef } = await deps.access.resolve(
+        req,
+        gantryAllowlistManagePermission,
+      );
+      const actor = userRefOf(credentials);
+      if (!actor)
+        throw new NotAllowedError(
+          'A gate override is a decision a person signs with their name; sign in as a user.',
+        );
+      const body = parseBody(overrideBody, req.body);
+      res.status(201).json(
+        await deps.overrides.override({
+          entityRef,
+          version: versionParam(req.params.version),
+          environment: req.params.environment,
+          rule: req.params.rule,
+          reason: body.reason,
+          actor,
+        }),
       );
     },
   );

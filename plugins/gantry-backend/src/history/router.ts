@@ -2,11 +2,17 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { gantryDeploymentIngestPermission } from '@gantry/plugin-gantry-common';
+import type { Config } from '@backstage/config';
+import {
+  deploymentTraceWindow,
+  gantryDeploymentIngestPermission,
+  traceLink,
+} from '@gantry/plugin-gantry-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { authorize } from '../kernel/http/authorize';
 import type { EntityAccess } from '../kernel/http/EntityAccess';
+import { rateLimit } from '../kernel/http/rateLimit';
 import { parseBody, parseQuery } from '../kernel/http/validate';
 import type { DeploymentHistoryService } from './DeploymentHistoryService';
 import { deploymentEvent } from './webhookPayloads';
@@ -30,6 +36,7 @@ export function createHistoryRouter(deps: {
   permissions: PermissionsService;
   access: EntityAccess;
   history: DeploymentHistoryService;
+  rootConfig: Config;
 }) {
   const router = Router();
   const entity = '/entities/:namespace/:kind/:name';
@@ -52,12 +59,25 @@ export function createHistoryRouter(deps: {
   });
 
   router.get(`${entity}/deployments/history`, async (req, res) => {
-    const { entityRef } = await deps.access.resolve(req);
+    const { entity: e, entityRef } = await deps.access.resolve(req);
     const q = parseQuery(historyQuery, req.query);
-    res.json(await deps.history.list({ entityRef, ...q }));
+    const page = await deps.history.list({ entityRef, ...q });
+    const now = new Date();
+    res.json({
+      ...page,
+      items: page.items.map(d => {
+        const traceUrl = traceLink(e, deploymentTraceWindow(d, now));
+        return traceUrl ? { ...d, traceUrl } : d;
+      }),
+    });
   });
 
-  router.get(`${entity}/dora`, async (req, res) => {
+  const doraLimit = rateLimit({
+    httpAuth: deps.httpAuth,
+    config: deps.rootConfig,
+    route: 'dora',
+  });
+  router.get(`${entity}/dora`, doraLimit, async (req, res) => {
     const { entityRef } = await deps.access.resolve(req);
     const q = parseQuery(doraQuery, req.query);
     res.json(await deps.history.dora(entityRef, q.environment, q.period));

@@ -8,7 +8,11 @@ import {
   gantryFlagKillPermission,
   gantryIncidentAcknowledgePermission,
   gantryRolloutAbortPermission,
+  incidentTraceWindow,
+  traceLink,
+  type Incident,
 } from '@gantry/plugin-gantry-common';
+import type { Entity } from '@backstage/catalog-model';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { authorize } from '../kernel/http/authorize';
@@ -71,14 +75,25 @@ export function createIncidentsRouter(deps: {
     res.json({ items: await deps.queries.listOwned(credentials) });
   });
 
+  const traced = <T extends Incident>(e: Entity, i: T): T => {
+    const traceUrl = traceLink(e, incidentTraceWindow(i, new Date()));
+    return traceUrl ? { ...i, traceUrl } : i;
+  };
+
   router.get(`${entity}/incidents`, async (req, res) => {
-    const { entityRef } = await deps.access.resolve(req);
-    res.json({ items: await deps.queries.listForEntity(entityRef) });
+    const { entity: e, entityRef } = await deps.access.resolve(req);
+    res.json({
+      items: (await deps.queries.listForEntity(entityRef)).map(i =>
+        traced(e, i),
+      ),
+    });
   });
 
   router.get(`${entity}/incidents/:id`, async (req, res) => {
     const { entity: e, entityRef } = await deps.access.resolve(req);
-    res.json(await deps.remedies.detail(e, entityRef, req.params.id));
+    res.json(
+      traced(e, await deps.remedies.detail(e, entityRef, req.params.id)),
+    );
   });
 
   router.post(`${entity}/incidents/:id/acknowledge`, async (req, res) => {

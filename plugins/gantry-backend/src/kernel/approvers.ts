@@ -1,13 +1,16 @@
 import type { AuthService } from '@backstage/backend-plugin-api';
 import {
-  RELATION_HAS_MEMBER,
-  RELATION_MEMBER_OF,
   RELATION_OWNED_BY,
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  groupsOfUser,
+  membersOfGroup,
+  type MembershipReader,
+} from '@gantry/plugin-gantry-common';
 
 /**
  * Who may approve for an entity, resolved from catalog relations at decision time (not
@@ -47,25 +50,29 @@ export class ApproverDirectory {
       : [];
   }
 
-  /** Group refs the user is a member of (memberOf relations of the User entity). */
-  async groupsOf(userRef: string): Promise<string[]> {
-    const user = await this.catalog.getEntityByRef(userRef, {
-      credentials: await this.credentials(),
-    });
-    return (user?.relations ?? [])
-      .filter(r => r.type === RELATION_MEMBER_OF)
-      .map(r => r.targetRef);
+  /** What membership reads, with the plugin's own credentials. */
+  private async reader(): Promise<MembershipReader> {
+    const credentials = await this.credentials();
+    return {
+      entity: ref => this.catalog.getEntityByRef(ref, { credentials }),
+      entities: async refs =>
+        (
+          await this.catalog.getEntitiesByRefs(
+            { entityRefs: refs, fields: ['kind', 'metadata', 'relations'] },
+            { credentials },
+          )
+        ).items,
+    };
   }
 
-  /** Users of a group (hasMember relations), or the user itself for a user ref. */
+  /** Group refs of the user, transitively through parent groups (as the permission policy). */
+  async groupsOf(userRef: string): Promise<string[]> {
+    return groupsOfUser(userRef, await this.reader());
+  }
+
+  /** Users of a group and of its child groups, or the user itself for a user ref. */
   async membersOf(ref: string): Promise<string[]> {
-    if (ref.startsWith('user:')) return [ref];
-    const group = await this.catalog.getEntityByRef(ref, {
-      credentials: await this.credentials(),
-    });
-    return (group?.relations ?? [])
-      .filter(r => r.type === RELATION_HAS_MEMBER)
-      .map(r => r.targetRef);
+    return membersOfGroup(ref, await this.reader());
   }
 
   /**

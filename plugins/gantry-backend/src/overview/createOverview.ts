@@ -1,5 +1,6 @@
 import type { CapabilityCheck } from '@gantry/plugin-gantry-node';
 import type { GantryContext } from '../kernel/context';
+import { applicationsCheck } from './applicationsCheck';
 import { builtInConfigChecks } from './configChecks';
 import { OverviewService } from './OverviewService';
 import { createOverviewRouter } from './router';
@@ -13,6 +14,7 @@ export function createOverview(
     ctx.catalog,
     [
       ...builtInConfigChecks(ctx.config, Boolean(ctx.providers.prometheus)),
+      applicationsCheck(ctx.providers.argocd),
       ...deps.moduleChecks,
     ],
     {

@@ -22,7 +22,7 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import { denyOnlyUser } from '../__testUtils__/permissions';
 import { gantryPlugin } from '../plugin';
 import { reconcileDeployments } from './reconcileDeployments';
-import { csvCell } from './reportCsv';
+import { csvCell } from '../kernel/csv';
 
 jest.setTimeout(120_000);
 const databases = createTestDatabases();

@@ -1,5 +1,6 @@
 import type { ApproverDirectory } from '../kernel/approvers';
 import type { GantryContext } from '../kernel/context';
+import { rateLimit } from '../kernel/http/rateLimit';
 import { ComplianceReportService } from './ComplianceReportService';
 import type {
   AcceptedVulnerabilities,
@@ -27,5 +28,15 @@ export function createReport(
     config: ctx.compliance,
     productionEnvironment: environments[environments.length - 1],
   });
-  return { router: createReportRouter({ access: ctx.access, reports }) };
+  return {
+    router: createReportRouter({
+      access: ctx.access,
+      reports,
+      limit: rateLimit({
+        httpAuth: ctx.httpAuth,
+        config: ctx.rootConfig,
+        route: 'complianceReport',
+      }),
+    }),
+  };
 }

@@ -1,15 +1,5 @@
 import type { ComplianceReport } from '@gantry/plugin-gantry-common';
-
-/**
- * A CSV cell. A text starting with = + - @ (or a tab / carriage return) is read as a
- * formula by spreadsheet programs, so it gets a leading apostrophe (OWASP's advice on
- * CSV injection); a reviewer opening the file sees the text, nothing runs.
- */
-export function csvCell(v: unknown): string {
-  let s = v === undefined || v === null ? '' : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+import { csvRow } from '../kernel/csv';
 
 /** Controls, each control's evidence, the production deployments, then the promotion requests. */
 export function reportToCsv(r: ComplianceReport): string {
@@ -90,5 +80,5 @@ export function reportToCsv(r: ComplianceReport): string {
       c.evidenceLinks.map(l => l.href).join(' '),
     ]),
   ];
-  return `${rows.map(row => row.map(csvCell).join(',')).join('\n')}\n`;
+  return rows.map(csvRow).join('');
 }

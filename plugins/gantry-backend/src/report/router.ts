@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { EntityAccess } from '../kernel/http/EntityAccess';
@@ -18,10 +19,13 @@ const reportQuery = z.object({
 export function createReportRouter(deps: {
   access: EntityAccess;
   reports: ComplianceReportService;
+  /** The per-principal limit of gantry.limits.complianceReport. */
+  limit: RequestHandler;
 }) {
   const router = Router();
   router.get(
     '/entities/:namespace/:kind/:name/compliance-report',
+    deps.limit,
     async (req, res) => {
       const { entityRef } = await deps.access.resolve(req);
       const q = parseQuery(reportQuery, req.query);

@@ -73,7 +73,13 @@ export class RolloutActionService {
       (input.action === 'promote' || input.action === 'promote-full') &&
       environment === production
     ) {
-      await this.assertGate(input.entity, input.entityRef, rollout, production);
+      await this.assertGate(
+        input.entity,
+        input.entityRef,
+        rollout,
+        production,
+        input.action,
+      );
     }
     const patches = await this.deps.client.applyPlan(
       input.cluster,
@@ -110,6 +116,7 @@ export class RolloutActionService {
     entityRef: string,
     rollout: RolloutObject,
     environment: string,
+    action: RolloutAction,
   ) {
     const version = releaseOf(rollout);
     if (!version) {
@@ -133,10 +140,18 @@ export class RolloutActionService {
       }
       throw e;
     }
-    if (verdict.verdict !== 'pass') {
-      const failing = verdict.rules
-        .filter(r => r.status === 'fail')
-        .map(r => `${r.rule}: ${r.reason}`);
+    // promote-full skips the remaining analysis steps, so a canary not judged yet blocks
+    // it; a step promote does not, since the analysis that judges it still runs after it.
+    const blocking = verdict.rules.filter(
+      r =>
+        r.status === 'fail' ||
+        (action === 'promote-full' && r.status === 'pending'),
+    );
+    if (verdict.verdict !== 'pass' || blocking.length) {
+      const failing = blocking.map(
+        r =>
+          `${r.rule}${r.status === 'pending' ? ' (pending)' : ''}: ${r.reason}`,
+      );
       throw new ConflictError(
         `Promotion of ${version} into ${environment} is blocked by its quality gate. ${failing.join(
           ' ',

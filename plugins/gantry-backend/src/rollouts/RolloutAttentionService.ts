@@ -2,113 +2,88 @@ import type {
   BackstageCredentials,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import {
-  ANNOTATIONS,
-  type RolloutAttentionItem,
-  type RolloutAttentionView,
-  type RolloutView,
+import type {
+  RolloutAttentionItem,
+  RolloutAttentionView,
 } from '@gantry/plugin-gantry-common';
-import type { PipelineReader } from '../kernel/ports';
+import { annotatedEntities } from './annotatedEntities';
+import type { RolloutAttentionSnapshot } from './RolloutAttentionSnapshot';
 
-/** Pipelines read at once; each is a few Argo CD and Kubernetes calls. */
-const CONCURRENCY = 4;
-/** More entities than this is a search, not a worklist. */
-const MAX_ENTITIES = 200;
-
-function attentionReason(
-  r: RolloutView,
-): RolloutAttentionItem['reason'] | undefined {
-  if (r.aborted || r.fullyPromoted) return undefined;
-  const latest = r.analysisRuns[0];
-  if (latest?.phase === 'Running' || latest?.phase === 'Pending')
-    return 'analysis-running';
-  if (
-    r.pauseConditions.some(p => p.reason === 'InconclusiveAnalysisRun') ||
-    (r.paused &&
-      latest &&
-      ['Inconclusive', 'Failed', 'Error'].includes(latest.phase))
-  )
-    return 'analysis-failed';
-  return r.paused ? 'awaiting-promotion' : undefined;
+/**
+ * The attention page's answer. `refreshedAt` is when the state shown was read from Argo
+ * CD and Kubernetes; `complete` is false when some entity the caller may see has not
+ * been read yet (listed in `unread`, e.g. added to the catalog since the last refresh).
+ */
+export interface RolloutAttentionPage extends RolloutAttentionView {
+  refreshedAt: string;
+  refreshSeconds: number;
+  entities: number;
+  complete: boolean;
+  unread: string[];
 }
 
 /**
  * Every rollout somebody has to act on, across the entities (and so namespaces and
- * clusters) the caller owns, or all the caller can see.
+ * clusters) the caller owns, or all the caller can see. One page load asks the catalog
+ * which entities those are and reads their rollouts from the snapshot: no Argo CD or
+ * Kubernetes call.
  */
 export class RolloutAttentionService {
   constructor(
     private readonly deps: {
       catalog: CatalogService;
       userInfo: UserInfoService;
-      deployments: PipelineReader;
+      snapshot: RolloutAttentionSnapshot;
+      refreshSeconds: number;
     },
   ) {}
 
   async list(
     credentials: BackstageCredentials,
     scope: 'owned' | 'all',
-  ): Promise<RolloutAttentionView> {
-    const owned =
+  ): Promise<RolloutAttentionPage> {
+    const owners =
       scope === 'owned'
         ? (await this.deps.userInfo.getUserInfo(credentials))
             .ownershipEntityRefs
         : undefined;
-    const filter = [
-      ANNOTATIONS.kubernetesId,
-      ANNOTATIONS.kubernetesLabelSelector,
-    ].map(a => ({
-      [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS,
-      ...(owned ? { 'relations.ownedBy': owned } : {}),
-    }));
-    const { items: entities } = await this.deps.catalog.getEntities(
-      { filter, limit: MAX_ENTITIES },
-      { credentials },
-    );
-
+    const [visible, state] = await Promise.all([
+      annotatedEntities(this.deps.catalog, credentials, {
+        owners,
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      }),
+      this.deps.snapshot.current(),
+    ]);
     const items: RolloutAttentionItem[] = [];
     const errors: RolloutAttentionView['errors'] = [];
-    const queue = [...entities];
-    const visit = async (entity: Entity) => {
-      const entityRef = stringifyEntityRef(entity);
-      try {
-        const view = await this.deps.deployments.forEntity(entity, entityRef);
-        errors.push(
-          ...view.errors.map(x => ({
-            entityRef,
-            message: `${x.source}: ${x.message}`,
-          })),
-        );
-        for (const app of view.applications) {
-          for (const rollout of app.rollouts) {
-            const reason = attentionReason(rollout);
-            if (reason)
-              items.push({
-                entityRef,
-                environment: app.environment,
-                application: app.name,
-                reason,
-                rollout,
-              });
-          }
-        }
-      } catch (e) {
-        errors.push({ entityRef, message: (e as Error).message });
+    const unread: string[] = [];
+    for (const entity of visible) {
+      const ref = stringifyEntityRef(entity);
+      const read = state.byEntity.get(ref);
+      if (!read) {
+        unread.push(ref);
+        continue;
       }
-    };
-    const worker = async () => {
-      for (let e = queue.shift(); e; e = queue.shift()) await visit(e);
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      items.push(...read.items);
+      errors.push(...read.errors);
+    }
     // the longest-waiting first
     const since = (i: RolloutAttentionItem) =>
       i.rollout.pauseConditions[0]?.startTime ??
       i.rollout.analysisRuns[0]?.startedAt ??
       '';
     items.sort((a, b) => since(a).localeCompare(since(b)));
-    return { scope, items, errors };
+    return {
+      scope,
+      items,
+      errors,
+      refreshedAt: state.refreshedAt,
+      refreshSeconds: this.deps.refreshSeconds,
+      entities: visible.length,
+      complete: unread.length === 0,
+      unread,
+    };
   }
 }

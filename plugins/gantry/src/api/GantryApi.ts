@@ -122,6 +122,13 @@ export interface GantryApi {
     key: string,
     reason: string,
   ): Promise<{ flag: FeatureFlag; change: FlagChangeRequest }>;
+  /** Lifts the kill switch (applied, or pending approval in approval environments). */
+  restoreFlag(
+    ref: CompoundEntityRef,
+    environment: string,
+    key: string,
+    body: { baseVersion: number; reason: string },
+  ): Promise<FlagWriteResult>;
   listFlagChanges(ref: CompoundEntityRef): Promise<FlagChangeRequest[]>;
   /** Flag changes and kill reviews across entities that the signed-in user may decide. */
   listAwaitingFlagChanges(): Promise<FlagChangeRequest[]>;

@@ -29,6 +29,7 @@ import type {
   FlagUsage,
   FlagExperiment,
   FlagExperimentConfig,
+  FlagExperimentResponse,
   FlagExperimentResults,
   FlagWriteResult,
   GateVerdict,
@@ -341,6 +342,18 @@ export class GantryClient implements GantryApi {
     );
   }
 
+  restoreFlag(
+    ref: CompoundEntityRef,
+    environment: string,
+    key: string,
+    body: { baseVersion: number; reason: string },
+  ): Promise<FlagWriteResult> {
+    return this.call<FlagWriteResult>(
+      `${entityPath(ref)}/flags/${e(environment)}/${e(key)}/restore`,
+      { method: 'POST', body },
+    );
+  }
+
   async listFlagChanges(ref: CompoundEntityRef): Promise<FlagChangeRequest[]> {
     return (
       await this.call<{ items: FlagChangeRequest[] }>(
@@ -400,15 +413,10 @@ export class GantryClient implements GantryApi {
     environment: string,
     key: string,
   ): Promise<FlagExperimentResults | undefined> {
-    try {
-      return await this.call<FlagExperimentResults>(
-        `${entityPath(ref)}/flags/${e(environment)}/${e(key)}/experiment`,
-      );
-    } catch (err) {
-      if (err instanceof ResponseError && err.statusCode === 404)
-        return undefined;
-      throw err;
-    }
+    const r = await this.call<FlagExperimentResponse>(
+      `${entityPath(ref)}/flags/${e(environment)}/${e(key)}/experiment`,
+    );
+    return r.experiment === null ? undefined : r;
   }
 
   configureFlagExperiment(

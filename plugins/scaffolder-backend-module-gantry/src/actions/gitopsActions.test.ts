@@ -29,7 +29,8 @@ describe('gantry:gitops actions', () => {
       c => c[0] === 'files',
     )[1];
     expect(files).toContain('overlays/production/rollout-patch.yaml');
-    expect(files).toHaveLength(29);
+    expect(files).toHaveLength(31);
+    expect(files).toContain('overlays/production/route.yaml');
     expect(files).toContain('gate/README.md');
     expect(files).toContain('alerting/production/alertmanager.yml');
     const es = fs.readFileSync(
@@ -47,7 +48,7 @@ describe('gantry:gitops actions', () => {
     });
     await createGitopsValidateAction().handler(validate as any);
     expect(validate.output).toHaveBeenCalledWith('valid', true);
-    expect(validate.output).toHaveBeenCalledWith('checked', 31);
+    expect(validate.output).toHaveBeenCalledWith('checked', 35);
     expect(validate.output).toHaveBeenCalledWith('alertmanagerChecked', 4);
   });
 

@@ -6,11 +6,37 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'fs-extra';
 import path from 'node:path';
 import { generateOverlays } from '../gitops/generate';
+import { describeCanaryPlan } from '../gitops/canaryPlan';
+import { ENVIRONMENTS, overlayOptionsSchema } from '../gitops/options';
 
 const blankToUndefined = (o: Record<string, unknown>) =>
   Object.fromEntries(
     Object.entries(o).filter(([, v]) => v !== '' && v !== undefined),
   );
+
+/** A form's flat dependency (app, port, protocol) as the overlay options take it. */
+function egressRule(item: Record<string, unknown>) {
+  const { app, port, protocol, ...rule } = blankToUndefined(item);
+  return {
+    ...rule,
+    ...(app
+      ? {
+          podLabels: {
+            ...(rule.podLabels as object),
+            'app.kubernetes.io/name': app,
+          },
+        }
+      : {}),
+    ...(port !== undefined
+      ? {
+          ports: [
+            ...((rule.ports as unknown[]) ?? []),
+            { port, ...(protocol ? { protocol } : {}) },
+          ],
+        }
+      : {}),
+  };
+}
 
 /**
  * `gantry:gitops:overlays` writes a service's Kustomize tree into the workspace.
@@ -23,7 +49,7 @@ export function createGitopsOverlaysAction(
   return createTemplateAction({
     id: 'gantry:gitops:overlays',
     description:
-      'Generates a Kustomize tree for one service: base (Argo Rollouts Rollout, stable/canary Services, HPA, PDB, NetworkPolicies, ServiceAccount, ServiceMonitor, AnalysisTemplate), staging and production overlays with ExternalSecrets and Alertmanager routing (AlertmanagerConfig: pages to PagerDuty or Opsgenie, tickets to Slack or a ticket webhook, every alert to Gantry), the same routing as plain alertmanager.yml files, and Argo CD Applications with an AppProject.',
+      'Generates a Kustomize tree for one service: base (Argo Rollouts Rollout with trafficRouting, root and stable/canary Services, HPA, PDB, NetworkPolicies with an egress allow-list, ServiceAccount, PodMonitor labelling series as the analysis queries select them, AnalysisTemplate), staging and production overlays with the user route (Ingress, HTTPRoute or VirtualService), ExternalSecrets and Alertmanager routing (AlertmanagerConfig: pages to PagerDuty or Opsgenie, tickets to Slack or a ticket webhook, every alert to Gantry), the same routing as plain alertmanager.yml files, and Argo CD Applications with an AppProject.',
     supportsDryRun: true,
     examples: [
       {
@@ -85,6 +111,64 @@ export function createGitopsOverlaysAction(
             .enum(['canary', 'blueGreen'])
             .optional()
             .describe('Progressive delivery strategy; default canary'),
+        trafficRouting: z =>
+          z
+            .enum(['none', 'nginx', 'gatewayAPI', 'istio', 'smi'])
+            .optional()
+            .describe(
+              'Traffic router Argo Rollouts sets canary weights through: nginx (default; NGINX Ingress canary annotations), gatewayAPI (Argo Rollouts Gateway API plugin), istio (VirtualService), smi (TrafficSplit), or none (weights become shares of pods)',
+            ),
+        ingressClassName: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Ingress class of the Ingress (nginx, smi, none); default nginx',
+            ),
+        gateway: z =>
+          z
+            .object({
+              name: z.string().optional(),
+              namespace: z.string().optional(),
+            })
+            .optional()
+            .describe(
+              'Gateway the HTTPRoute (gatewayAPI) or VirtualService (istio) attaches to; default gateway-system/gantry-gateway',
+            ),
+        egress: z =>
+          z
+            .array(
+              z.object({
+                name: z.string().optional(),
+                host: z.string().optional(),
+                cidr: z.string().optional(),
+                namespace: z.string().optional(),
+                podLabels: z.record(z.string()).optional(),
+                app: z
+                  .string()
+                  .optional()
+                  .describe(
+                    'Shorthand for podLabels app.kubernetes.io/name (template forms)',
+                  ),
+                ports: z
+                  .array(
+                    z.object({
+                      port: z.number(),
+                      protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
+                    }),
+                  )
+                  .optional(),
+                port: z
+                  .number()
+                  .optional()
+                  .describe('Shorthand for one port (template forms)'),
+                protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
+              }),
+            )
+            .optional()
+            .describe(
+              'Dependencies the pods may call besides DNS: a cidr (host only documents it) or a namespace with optional podLabels, with ports',
+            ),
         gitopsRepoUrl: z =>
           z.string().describe('GitOps repository Argo CD pulls from'),
         gitopsPath: z =>
@@ -104,7 +188,7 @@ export function createGitopsOverlaysAction(
             .record(z.any())
             .optional()
             .describe(
-              'Per-environment replicas, resources, pauses (see README)',
+              'Per-environment overrides (replicas, resources, pauseMinutes, canaryWeights, host, cluster, autoSync); unset fields keep their defaults',
             ),
         alerting: z =>
           z
@@ -190,6 +274,12 @@ export function createGitopsOverlaysAction(
       output: {
         files: z =>
           z.array(z.string()).describe('Files written, relative to targetPath'),
+        canary: z =>
+          z
+            .record(z.string())
+            .describe(
+              'Per environment: canary weights, observation and analysis time, expected duration',
+            ),
         targetPath: z => z.string(),
       },
     },
@@ -202,8 +292,11 @@ export function createGitopsOverlaysAction(
         gate = {},
         ...rest
       } = ctx.input;
-      const files = generateOverlays({
+      const input = {
         ...rest,
+        egress: Array.isArray(rest.egress)
+          ? rest.egress.map(egressRule)
+          : undefined,
         digest: rest.digest || undefined,
         gitopsPath: rest.gitopsPath ?? '',
         alerting: blankToUndefined({
@@ -219,7 +312,9 @@ export function createGitopsOverlaysAction(
               },
             }
           : {}),
-      });
+      };
+      const files = generateOverlays(input);
+      const parsed = overlayOptionsSchema.parse(input);
       const dir = resolveSafeChildPath(ctx.workspacePath, targetPath);
       for (const [rel, content] of Object.entries(files)) {
         const abs = path.join(dir, rel);
@@ -233,6 +328,17 @@ export function createGitopsOverlaysAction(
       );
       ctx.output('files', Object.keys(files).sort());
       ctx.output('targetPath', targetPath);
+      ctx.output(
+        'canary',
+        Object.fromEntries(
+          ENVIRONMENTS.map(env => [
+            env,
+            parsed.strategy === 'canary'
+              ? describeCanaryPlan(parsed, env)
+              : 'blue-green: no canary steps',
+          ]),
+        ),
+      );
     },
   });
 }

@@ -21,14 +21,31 @@ export function appProject(o: OverlayOptions) {
         server: o.environments[env].cluster,
         namespace: o.namespace,
       })),
-      // Nothing cluster-scoped: namespaces and CRDs come from the platform project.
-      clusterResourceWhitelist: [],
+      // Nothing cluster-scoped but the service's own namespace, which CreateNamespace needs
+      // permitted (Argo CD versions without `name` here allow any Namespace); CRDs come
+      // from the platform project.
+      clusterResourceWhitelist: [
+        { group: '', kind: 'Namespace', name: o.namespace },
+      ],
       namespaceResourceBlacklist: [
         { group: '', kind: 'ResourceQuota' },
         { group: '', kind: 'LimitRange' },
       ],
       orphanedResources: { warn: true },
     },
+  };
+}
+
+/** Pod Security admission: enforce restricted, and audit/warn against it too. */
+export function namespaceLabels() {
+  return {
+    'pod-security.kubernetes.io/enforce': 'restricted',
+    'pod-security.kubernetes.io/enforce-version': 'latest',
+    'pod-security.kubernetes.io/audit': 'restricted',
+    'pod-security.kubernetes.io/audit-version': 'latest',
+    'pod-security.kubernetes.io/warn': 'restricted',
+    'pod-security.kubernetes.io/warn-version': 'latest',
+    'gantry.dev/managed': 'true',
   };
 }
 
@@ -59,8 +76,11 @@ export function application(o: OverlayOptions, env: Environment) {
       destination: { server: e.cluster, namespace: o.namespace },
       syncPolicy: {
         ...(e.autoSync ? { automated: { prune: true, selfHeal: true } } : {}),
+        // Argo CD creates the namespace with Pod Security admission labels; the platform's
+        // admission policy applies to namespaces labelled gantry.dev/managed.
+        managedNamespaceMetadata: { labels: namespaceLabels() },
         syncOptions: [
-          'CreateNamespace=false',
+          'CreateNamespace=true',
           'ServerSideApply=true',
           'PruneLast=true',
         ],

@@ -1,4 +1,6 @@
-import type { Environment, OverlayOptions } from './options';
+import type { EgressRule, Environment, OverlayOptions } from './options';
+import { ANALYSIS_METRIC, canaryWeights } from './canaryPlan';
+import { routerNamespace, trafficRouting } from './traffic';
 import { WAVE, selectorLabels, serviceNames, wave } from './labels';
 import { SECRET_KEYS, alertingSecretName } from './alerting';
 import {
@@ -35,16 +37,17 @@ export function analysisArgs(
   ];
 }
 
-/** The weights every environment walks through; the overlays set pauses. */
-export const CANARY_WEIGHTS = [5, 25, 50, 75, 100];
-
-export function canarySteps(
-  o: OverlayOptions,
-  env: Environment,
-  pauseMinutes: number,
-) {
+/**
+ * The canary walk of one environment: each weight, the observation pause, then the analysis.
+ * Through a router the canary's pods follow the weight's share of requests (stated with
+ * setCanaryScale, which Argo Rollouts only accepts with trafficRouting).
+ */
+export function canarySteps(o: OverlayOptions, env: Environment) {
+  const pauseMinutes = o.environments[env].pauseMinutes;
   const steps: object[] = [];
-  for (const weight of CANARY_WEIGHTS) {
+  if (o.trafficRouting !== 'none')
+    steps.push({ setCanaryScale: { matchTrafficWeight: true } });
+  for (const weight of canaryWeights(o, env)) {
     steps.push({ setWeight: weight });
     if (weight === 100) break;
     steps.push({ pause: { duration: `${pauseMinutes}m` } });
@@ -74,13 +77,15 @@ function strategy(o: OverlayOptions) {
       },
     };
   }
+  const routing = trafficRouting(o);
   return {
     canary: {
       stableService: primary,
       canaryService: secondary,
       maxUnavailable: 0,
       maxSurge: '25%',
-      steps: canarySteps(o, 'staging', o.environments.staging.pauseMinutes),
+      ...(routing ? { trafficRouting: routing } : {}),
+      steps: canarySteps(o, 'staging'),
     },
   };
 }
@@ -178,9 +183,18 @@ export function rollout(o: OverlayOptions) {
   };
 }
 
+/**
+ * Stable and canary (active and preview) Services, whose selectors Argo Rollouts narrows to
+ * one ReplicaSet each, and for a canary the root Service over every pod: what SMI splits and
+ * in-cluster callers (or, without a router, users) reach.
+ */
 export function services(o: OverlayOptions) {
   const { primary, secondary } = serviceNames(o);
-  return [primary, secondary].map(name => ({
+  const names =
+    o.strategy === 'canary'
+      ? [o.name, primary, secondary]
+      : [primary, secondary];
+  return names.map(name => ({
     apiVersion: 'v1',
     kind: 'Service',
     metadata: {
@@ -270,7 +284,7 @@ export function networkPolicies(o: OverlayOptions) {
         policyTypes: ['Ingress'],
         ingress: [
           {
-            from: [byName(o.ingressNamespace)],
+            from: [byName(routerNamespace(o))],
             ports: [{ protocol: 'TCP', port: o.port }],
           },
           {
@@ -306,17 +320,72 @@ export function networkPolicies(o: OverlayOptions) {
         ],
       },
     },
+    ...(o.egress.length
+      ? [
+          {
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: {
+              name: `${o.name}-allow-dependencies`,
+              annotations: {
+                ...wave(WAVE.secrets),
+                'gantry.dev/egress-hosts': o.egress
+                  .map(r => r.host ?? r.name ?? r.cidr ?? r.namespace)
+                  .join(', '),
+              },
+            },
+            spec: {
+              podSelector: { matchLabels: selectorLabels(o) },
+              policyTypes: ['Egress'],
+              egress: o.egress.map(egressRule),
+            },
+          },
+        ]
+      : []),
   ];
 }
 
-export function serviceMonitor(o: OverlayOptions) {
+function egressRule(r: EgressRule) {
+  const peer = r.cidr
+    ? { ipBlock: { cidr: r.cidr } }
+    : {
+        namespaceSelector: {
+          matchLabels: { 'kubernetes.io/metadata.name': r.namespace! },
+        },
+        ...(r.podLabels ? { podSelector: { matchLabels: r.podLabels } } : {}),
+      };
+  return {
+    to: [peer],
+    ports: r.ports.map(p => ({ protocol: p.protocol, port: p.port })),
+  };
+}
+
+/** The pod label Argo Rollouts puts on each ReplicaSet's pods. */
+export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
+
+/**
+ * Scrapes each pod once, with the labels the analysis queries select on: `namespace`,
+ * `service` = the app name (a ServiceMonitor would set the scraped Service's name, once
+ * per Service selecting the pod) and `rollouts_pod_template_hash` from the pod label.
+ */
+export function podMonitor(o: OverlayOptions) {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
-    kind: 'ServiceMonitor',
+    kind: 'PodMonitor',
     metadata: { name: o.name, annotations: wave(WAVE.scaling) },
     spec: {
       selector: { matchLabels: selectorLabels(o) },
-      endpoints: [{ port: 'http', path: '/metrics', interval: '30s' }],
+      podTargetLabels: [POD_TEMPLATE_HASH_LABEL],
+      podMetricsEndpoints: [
+        {
+          port: 'http',
+          path: '/metrics',
+          interval: '30s',
+          relabelings: [
+            { action: 'replace', targetLabel: 'service', replacement: o.name },
+          ],
+        },
+      ],
     },
   };
 }
@@ -328,6 +397,10 @@ export function serviceMonitor(o: OverlayOptions) {
 export function analysisTemplate(o: OverlayOptions) {
   const sel = (hash: string) =>
     `namespace="{{args.namespace}}",service="{{args.service-name}}",rollouts_pod_template_hash="{{args.${hash}}}"`;
+  const measurements = {
+    interval: `${ANALYSIS_METRIC.intervalMinutes}m`,
+    count: ANALYSIS_METRIC.count,
+  };
   const prometheus = (query: string) => ({
     prometheus: {
       address: 'http://prometheus-operated.monitoring.svc:9090',
@@ -397,8 +470,7 @@ export function analysisTemplate(o: OverlayOptions) {
         },
         {
           name: 'error-rate',
-          interval: '1m',
-          count: 5,
+          ...measurements,
           failureLimit: 1,
           successCondition: 'result[0] < 0.01',
           provider: prometheus(
@@ -411,8 +483,7 @@ export function analysisTemplate(o: OverlayOptions) {
         },
         {
           name: 'latency-p99',
-          interval: '1m',
-          count: 5,
+          ...measurements,
           failureLimit: 1,
           successCondition: 'result[0] < 0.5',
           provider: prometheus(
@@ -423,8 +494,7 @@ export function analysisTemplate(o: OverlayOptions) {
         },
         {
           name: 'throughput-vs-stable',
-          interval: '1m',
-          count: 5,
+          ...measurements,
           failureLimit: 1,
           successCondition: 'result[0] >= 0.95',
           provider: prometheus(

@@ -45,8 +45,9 @@ describe('generated GitOps overlays', () => {
       expect(report.violations).toEqual([]);
       expect(report.valid).toBe(true);
       expect(report.unchecked).toEqual([]);
-      // staging + production overlays (14 objects each) and the Argo CD project with two apps
-      expect(report.checked).toBe(14 * 2 + 3);
+      // staging + production overlays (16 objects each for a canary: root, stable and
+      // canary Services and the Ingress; 15 for blue-green) and the Argo CD project with two apps
+      expect(report.checked).toBe((strategy === 'canary' ? 16 : 15) * 2 + 3);
       // amtool check-config: the AlertmanagerConfig of each overlay and the two plain configs
       expect(report.alertmanagerChecked).toBe(4);
     });
@@ -126,7 +127,9 @@ describe('generated GitOps overlays', () => {
       expect(project.spec.sourceRepos).toEqual([
         'https://github.com/acme/gitops',
       ]);
-      expect(project.spec.clusterResourceWhitelist).toEqual([]);
+      expect(project.spec.clusterResourceWhitelist).toEqual([
+        { group: '', kind: 'Namespace', name: 'shop' },
+      ]);
       expect(project.spec.destinations).toEqual([
         { server: 'https://kubernetes.default.svc', namespace: 'shop' },
         { server: 'https://kubernetes.default.svc', namespace: 'shop' },
@@ -141,6 +144,21 @@ describe('generated GitOps overlays', () => {
         selfHeal: true,
       });
       expect(production.spec.syncPolicy.automated).toBeUndefined();
+      // Argo CD creates the namespace with Pod Security admission enforcing restricted
+      expect(production.spec.syncPolicy.syncOptions).toContain(
+        'CreateNamespace=true',
+      );
+      expect(
+        production.spec.syncPolicy.managedNamespaceMetadata.labels,
+      ).toEqual({
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/audit-version': 'latest',
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/warn-version': 'latest',
+        'gantry.dev/managed': 'true',
+      });
       expect(production.metadata.labels).toEqual({
         'app.kubernetes.io/name': 'checkout',
         'gantry.dev/environment': 'production',
@@ -160,7 +178,8 @@ describe('generated GitOps overlays', () => {
       prod.filter((s: any) => s.pause).map((s: any) => s.pause.duration),
     ).toEqual(['15m', '15m', '15m', '15m']);
     expect(prod.filter((s: any) => s.analysis)).toHaveLength(4);
-    expect(prod[2].analysis.templates).toEqual([
+    expect(prod[0]).toEqual({ setCanaryScale: { matchTrafficWeight: true } });
+    expect(prod[3].analysis.templates).toEqual([
       { templateName: 'checkout-canary-analysis' },
     ]);
     expect(
@@ -176,10 +195,10 @@ describe('generated GitOps overlays', () => {
         .filter((s: any) => s.analysis)
         .map((s: any) => [arg(s, 'step'), arg(s, 'window-seconds')]),
     ).toEqual([
-      ['2', '900'],
-      ['5', '900'],
-      ['8', '900'],
-      ['11', '900'],
+      ['3', '900'],
+      ['6', '900'],
+      ['9', '900'],
+      ['12', '900'],
     ]);
     const template = find(
       build(dir, 'overlays/production'),

@@ -7,7 +7,7 @@ import {
   pdb,
   rollout,
   serviceAccount,
-  serviceMonitor,
+  podMonitor,
   services,
 } from './base';
 import { appProject, application, argocdKustomization } from './argocd';
@@ -18,6 +18,8 @@ import {
 } from './alerting';
 import { alertingReadme } from './alertingReadme';
 import { gateReadme } from './gateReadme';
+import { canaryPlanProblems } from './canaryPlan';
+import { userRoute } from './traffic';
 import {
   baseKustomization,
   externalSecret,
@@ -50,6 +52,10 @@ export function generateOverlays(input: unknown): Record<string, string> {
     );
   }
   const o: OverlayOptions = parsed.data;
+  const problems = canaryPlanProblems(o);
+  if (problems.length) {
+    throw new InputError(`Invalid overlay input: ${problems.join('; ')}`);
+  }
   const files: Record<string, string> = {
     'base/kustomization.yaml': doc(baseKustomization(o)),
     'base/serviceaccount.yaml': doc(serviceAccount(o)),
@@ -59,7 +65,7 @@ export function generateOverlays(input: unknown): Record<string, string> {
     'base/rollout.yaml': doc(rollout(o)),
     'base/hpa.yaml': doc(hpa(o)),
     'base/pdb.yaml': doc(pdb(o)),
-    'base/servicemonitor.yaml': doc(serviceMonitor(o)),
+    'base/podmonitor.yaml': doc(podMonitor(o)),
     'argocd/kustomization.yaml': doc(argocdKustomization()),
     'argocd/appproject.yaml': doc(appProject(o)),
     'alerting/README.md': alertingReadme(o),
@@ -69,6 +75,7 @@ export function generateOverlays(input: unknown): Record<string, string> {
     files[`overlays/${env}/kustomization.yaml`] = doc(
       overlayKustomization(o, env),
     );
+    files[`overlays/${env}/route.yaml`] = doc(userRoute(o, env));
     files[`overlays/${env}/rollout-patch.yaml`] = doc(rolloutPatch(o, env));
     files[`overlays/${env}/hpa-patch.yaml`] = doc(hpaPatch(o, env));
     files[`overlays/${env}/externalsecret.yaml`] = doc(externalSecret(o, env));

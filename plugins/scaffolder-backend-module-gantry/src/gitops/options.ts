@@ -19,12 +19,30 @@ const environment = z.object({
   cpuLimit: quantity,
   memoryRequest: quantity,
   memoryLimit: quantity,
-  /** Pause between canary steps, in minutes. */
+  /** Pause between canary steps, in minutes: the observation window the judge compares. */
   pauseMinutes: z
     .number()
     .int()
     .min(0)
     .max(24 * 60),
+  /** Canary traffic weights in %, rising to 100; default by traffic router and replicas. */
+  canaryWeights: z
+    .array(z.number().int().min(1).max(100))
+    .min(1)
+    .refine(w => w[w.length - 1] === 100, {
+      message: 'must end with 100 (the canary becomes the stable)',
+    })
+    .refine(w => w.every((x, i) => i === 0 || x > w[i - 1]), {
+      message: 'must rise step by step, e.g. [10, 50, 100]',
+    })
+    .optional(),
+  /** Host users reach the service at; default <name>.example.com (production), <name>.staging.example.com. */
+  host: z
+    .string()
+    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, {
+      message: 'must be a DNS host name such as checkout.acme.com',
+    })
+    .optional(),
   cluster: z.string().url().default('https://kubernetes.default.svc'),
   autoSync: z.boolean(),
 });
@@ -96,6 +114,111 @@ const gate = z
   .default({});
 export type GateOptions = z.infer<typeof gate>;
 
+export const DEFAULT_ENVIRONMENTS = {
+  staging: {
+    replicas: 2,
+    cpuRequest: '100m',
+    cpuLimit: '500m',
+    memoryRequest: '128Mi',
+    memoryLimit: '256Mi',
+    pauseMinutes: 2,
+    cluster: 'https://kubernetes.default.svc',
+    autoSync: true,
+  },
+  production: {
+    replicas: 3,
+    minReplicas: 3,
+    maxReplicas: 12,
+    cpuRequest: '250m',
+    cpuLimit: '1',
+    memoryRequest: '256Mi',
+    memoryLimit: '512Mi',
+    pauseMinutes: 15,
+    cluster: 'https://kubernetes.default.svc',
+    autoSync: false,
+  },
+};
+
+/** Each environment's given fields over its defaults, so a template can set only a pause. */
+function withEnvironmentDefaults(input: unknown) {
+  if (input === undefined || input === null) return DEFAULT_ENVIRONMENTS;
+  if (typeof input !== 'object') return input;
+  const given = input as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...given };
+  for (const [env, defaults] of Object.entries(DEFAULT_ENVIRONMENTS)) {
+    const e = given[env];
+    if (e === undefined || e === null) out[env] = defaults;
+    else if (typeof e === 'object')
+      out[env] = {
+        ...defaults,
+        ...Object.fromEntries(
+          // a form's untouched fields arrive blank
+          Object.entries(e).filter(
+            ([, v]) =>
+              v !== undefined &&
+              v !== '' &&
+              !(Array.isArray(v) && v.length === 0),
+          ),
+        ),
+      };
+  }
+  return out;
+}
+
+/**
+ * How user traffic reaches stable and canary: through a traffic router `setWeight` is a
+ * share of requests; with `none` it is the share of pods (canary pods / all pods).
+ */
+export const TRAFFIC_ROUTERS = [
+  'none',
+  'nginx',
+  'gatewayAPI',
+  'istio',
+  'smi',
+] as const;
+export type TrafficRouter = (typeof TRAFFIC_ROUTERS)[number];
+
+const port = z.number().int().min(1).max(65535);
+
+/**
+ * One dependency the service calls: pods of a namespace (optionally by app label) or an
+ * address range. NetworkPolicy cannot match host names, so an external host needs its CIDR;
+ * `host` only documents which host the range is for.
+ */
+const egressRule = z
+  .object({
+    name: z.string().max(63).optional(),
+    host: z.string().optional(),
+    cidr: z
+      .string()
+      .regex(
+        /^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$|^[0-9a-f:]+\/[0-9]{1,3}$/i,
+        {
+          message: 'must be a CIDR such as 10.0.3.0/24 or 203.0.113.7/32',
+        },
+      )
+      .optional(),
+    namespace: dns1123.optional(),
+    /** Pod labels in that namespace, e.g. { app.kubernetes.io/name: postgres }. */
+    podLabels: z.record(z.string()).optional(),
+    ports: z
+      .array(
+        z.object({
+          port,
+          protocol: z.enum(['TCP', 'UDP', 'SCTP']).default('TCP'),
+        }),
+      )
+      .min(1, { message: 'needs at least one port the service calls' }),
+  })
+  .refine(r => Boolean(r.cidr) !== Boolean(r.namespace), {
+    message:
+      'needs either cidr (an address range; for a host name give the range it resolves to) or namespace (pods in the cluster), not both',
+  })
+  .refine(r => !r.podLabels || r.namespace, {
+    message: 'podLabels select pods in a namespace: add namespace',
+  });
+export type EgressRule = z.infer<typeof egressRule>;
+
 /** Everything gantry:gitops:overlays needs to generate a service's GitOps tree. */
 export const overlayOptionsSchema = z.object({
   name: dns1123.describe(
@@ -149,34 +272,24 @@ export const overlayOptionsSchema = z.object({
       name: z.string().min(1),
     })
     .default({ provider: 'vault', name: 'vault-backend' }),
+  trafficRouting: z.enum(TRAFFIC_ROUTERS).default('nginx'),
+  /** The ingress class of the Ingress (trafficRouting nginx, smi and none). */
+  ingressClassName: z.string().default('nginx'),
+  /** The Gateway (Gateway API) or Istio Gateway the route attaches to. */
+  gateway: z
+    .object({
+      name: dns1123.default('gantry-gateway'),
+      namespace: dns1123.default('gateway-system'),
+    })
+    .default({}),
+  /** Dependencies the pods may call besides DNS; everything else stays denied. */
+  egress: z.array(egressRule).max(50).default([]),
   alerting: alerting.default({}),
   gate,
-  environments: z
-    .object({ staging: environment, production: environment })
-    .default({
-      staging: {
-        replicas: 2,
-        cpuRequest: '100m',
-        cpuLimit: '500m',
-        memoryRequest: '128Mi',
-        memoryLimit: '256Mi',
-        pauseMinutes: 2,
-        cluster: 'https://kubernetes.default.svc',
-        autoSync: true,
-      },
-      production: {
-        replicas: 3,
-        minReplicas: 3,
-        maxReplicas: 12,
-        cpuRequest: '250m',
-        cpuLimit: '1',
-        memoryRequest: '256Mi',
-        memoryLimit: '512Mi',
-        pauseMinutes: 15,
-        cluster: 'https://kubernetes.default.svc',
-        autoSync: false,
-      },
-    }),
+  environments: z.preprocess(
+    withEnvironmentDefaults,
+    z.object({ staging: environment, production: environment }),
+  ),
 });
 export type OverlayOptions = z.infer<typeof overlayOptionsSchema>;
 export const ENVIRONMENTS = ['staging', 'production'] as const;

@@ -21,7 +21,7 @@ export function rolloutPatch(o: OverlayOptions, env: Environment) {
     ops.push({
       op: 'replace',
       path: '/spec/strategy/canary/steps',
-      value: canarySteps(o, env, e.pauseMinutes),
+      value: canarySteps(o, env),
     });
   } else {
     // production waits for a person (through Gantry's approvals) before switching traffic
@@ -84,6 +84,7 @@ export function overlayKustomization(o: OverlayOptions, env: Environment) {
     namespace: o.namespace,
     resources: [
       '../../base',
+      'route.yaml',
       'externalsecret.yaml',
       'alerting-secret.yaml',
       'alertmanagerconfig.yaml',
@@ -151,7 +152,7 @@ export function baseKustomization(o: OverlayOptions) {
       'rollout.yaml',
       'hpa.yaml',
       'pdb.yaml',
-      'servicemonitor.yaml',
+      'podmonitor.yaml',
     ],
   };
 }

@@ -1,4 +1,5 @@
 import { gatePolicies } from './gatePolicy';
+import { monitorPolicies } from './monitorPolicy';
 
 export interface Violation {
   file: string;
@@ -181,6 +182,19 @@ function podPolicies(m: Manifest, out: Violation[]) {
 function canaryPolicies(m: Manifest, out: Violation[]) {
   if (m.obj.kind !== 'Rollout') return;
   const steps: any[] = m.obj.spec?.strategy?.canary?.steps ?? [];
+  if (!m.obj.spec?.strategy?.canary?.trafficRouting) {
+    steps.forEach((s, i) => {
+      if (s?.setCanaryScale)
+        out.push({
+          file: m.file,
+          object: objectName(m),
+          field: `spec.strategy.canary.steps[${i}].setCanaryScale`,
+          message:
+            'requires spec.strategy.canary.trafficRouting: without a router Argo Rollouts refuses the Rollout (weights are replica ratios there)',
+          fix: 'Remove the setCanaryScale step, or configure trafficRouting (nginx, Gateway API plugin, Istio or SMI).',
+        });
+    });
+  }
   const weights = steps
     .map((s, i) => ({ w: s.setWeight, i }))
     .filter(s => typeof s.w === 'number');
@@ -267,5 +281,6 @@ export function checkPolicies(manifests: Manifest[]): Violation[] {
   }
   productionPolicies(manifests, out);
   gatePolicies(manifests, out);
+  monitorPolicies(manifests, out);
   return out;
 }

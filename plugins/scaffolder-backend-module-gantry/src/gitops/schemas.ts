@@ -9,6 +9,9 @@ import * as rollouts from '@kubernetes-models/argo-rollouts/argoproj.io';
 import * as argocd from '@kubernetes-models/argo-cd/argoproj.io';
 import * as externalSecrets from '@kubernetes-models/external-secrets/external-secrets.io';
 import * as prometheusOperator from '@kubernetes-models/prometheus-operator/monitoring.coreos.com';
+import * as gatewayApi from '@kubernetes-models/gateway-api/gateway.networking.k8s.io';
+import * as istioNetworking from '@kubernetes-models/istio/networking.istio.io';
+import * as admission from 'kubernetes-models/admissionregistration.k8s.io';
 
 // The CommonJS builds of kubernetes-models 4.x and its CRD packages of that generation:
 // the current majors are ESM-only with import-only exports, which neither the CommonJS
@@ -47,6 +50,9 @@ collect(rollouts, 'argoproj.io');
 collect(argocd, 'argoproj.io');
 collect(externalSecrets, 'external-secrets.io');
 collect(prometheusOperator, 'monitoring.coreos.com');
+collect(gatewayApi, 'gateway.networking.k8s.io');
+collect(istioNetworking, 'networking.istio.io');
+collect(admission, 'admissionregistration.k8s.io');
 
 export interface SchemaError {
   field: string;

@@ -1,52 +1,66 @@
+import { Content } from '@backstage/core-components';
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
-import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
-import { MarkdownContent } from '@backstage/core-components';
+import {
+  HomePageLayoutBlueprint,
+  HomePageWidgetBlueprint,
+  type HomePageLayoutProps,
+} from '@backstage/plugin-home-react/alpha';
+import { Grid } from '@material-ui/core';
 
-const content = `
-## Welcome to Backstage! 👋
-
-Backstage is your developer portal — a single place to manage all your
-software, services, and documentation.
-
-### Quick Start
-
-- **Explore the catalog** — Browse all your organization's software in
-  the [Software Catalog](/catalog)
-- **Create something new** — Use a [Software Template](/create) to
-  scaffold a new project in minutes
-- **Read the docs** — Find technical documentation for any service
-  right from its catalog page
-
-### Helpful Links
-
-- [Backstage Documentation](https://backstage.io/docs)
-- [Customizing Your Homepage](https://backstage.io/docs/getting-started/homepage)
-- [Adding Plugins](https://backstage.io/docs/plugins)
-- [Contributing](https://github.com/backstage/backstage/blob/master/CONTRIBUTING.md)
-
-### How to Edit This Card
-
-This widget is defined in \`packages/app/src/modules/home/homeModule.tsx\`.
-You can update the markdown content there to welcome your team with
-your own links and getting started tips.
-
-To remove this card entirely, delete the getting started widget and
-remove it from the home module's extensions array in this file.
-`;
-
-const gettingStartedWidget = HomePageWidgetBlueprint.make({
-  name: 'getting-started',
+const gantryPagesWidget = HomePageWidgetBlueprint.make({
+  name: 'gantry-pages',
   params: {
-    name: 'GettingStarted',
-    title: 'Getting Started',
-    description: 'Tips and links to help you get started with Backstage',
-    components: async () => ({
-      Content: () => <MarkdownContent content={content} />,
-    }),
+    name: 'GantryPages',
+    title: 'Gantry',
+    description: "Gantry's pages: approvals, rollouts, on-call",
+    components: async () => {
+      const { GantryPages } = await import('./GantryHome');
+      return { Content: GantryPages };
+    },
   },
+});
+
+const needsAttentionWidget = HomePageWidgetBlueprint.make({
+  name: 'needs-attention',
+  params: {
+    name: 'NeedsAttention',
+    title: 'Needs attention',
+    description:
+      'Your entities with an open incident, an approval or a paused rollout',
+    components: async () => {
+      const { NeedsAttention } = await import('./GantryHome');
+      return { Content: NeedsAttention };
+    },
+  },
+});
+
+/**
+ * The widgets Home shows, side by side. (Home's default layout is a grid the user fills
+ * by hand, so a newcomer saw an empty page; plugin-home's other widgets fetch from the
+ * internet (random joke) or need APIs this app leaves off (visits).)
+ */
+const SHOWN = ['GantryPages', 'NeedsAttention', 'HomePageStarredEntities'];
+
+function GantryHomeLayout({ widgets }: HomePageLayoutProps) {
+  const shown = SHOWN.flatMap(n => widgets.filter(w => w.name === n));
+  return (
+    <Content>
+      <Grid container spacing={3}>
+        {shown.map((w, i) => (
+          <Grid item xs={12} md={6} key={w.name ?? i}>
+            {w.component}
+          </Grid>
+        ))}
+      </Grid>
+    </Content>
+  );
+}
+
+const homeLayout = HomePageLayoutBlueprint.make({
+  params: { loader: async () => GantryHomeLayout },
 });
 
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [gettingStartedWidget],
+  extensions: [homeLayout, gantryPagesWidget, needsAttentionWidget],
 });

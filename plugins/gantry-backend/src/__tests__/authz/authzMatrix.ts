@@ -83,6 +83,15 @@ export const authzMatrix: Record<string, MatrixRow> = {
     }),
     expect: servicesOnly,
   },
+  // Usage batches from standalone flag edges: only service principals named in
+  // gantry.flags.edge.subjects (none of these callers; see flags/edge/edgeReplicas.test.ts).
+  'POST /flags/edge/v1/usage': {
+    request: () => ({
+      path: '/flags/edge/v1/usage',
+      body: { counts: [], keysUsed: [] },
+    }),
+    expect: { anonymous: 401, otherTeam: 403, owner: 403, service: 403 },
+  },
   'POST /ofrep/v1/evaluate/flags/:key': {
     request: () => ({
       path: '/ofrep/v1/evaluate/flags/new-checkout',
@@ -165,6 +174,13 @@ export const authzMatrix: Record<string, MatrixRow> = {
     }),
     expect: ownerOnly,
   },
+  'POST /entities/:namespace/:kind/:name/flags/:environment/:key/restore': {
+    request: () => ({
+      path: `${ENTITY}/flags/staging/new-checkout/restore`,
+      body: { baseVersion: 1, reason },
+    }),
+    expect: ownerOnly,
+  },
   'PUT /entities/:namespace/:kind/:name/flag-segments/:environment/:segment': {
     request: () => ({
       path: `${ENTITY}/flag-segments/staging/beta`,
@@ -231,6 +247,15 @@ export const authzMatrix: Record<string, MatrixRow> = {
         },
       }),
       expect: ownerOnly,
+    },
+  // A person accepts a load-test regression; a service passes the policy, then is refused.
+  'PUT /entities/:namespace/:kind/:name/releases/:version/gate-overrides/:environment/:rule':
+    {
+      request: () => ({
+        path: `${ENTITY}/releases/1.4.2/gate-overrides/production/load-test`,
+        body: { reason: 'p95 regression accepted for the sale weekend' },
+      }),
+      expect: peopleOnly,
     },
   'DELETE /entities/:namespace/:kind/:name/vulnerability-allowlist/:vulnerabilityId':
     {

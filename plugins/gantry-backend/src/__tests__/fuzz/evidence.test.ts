@@ -89,6 +89,13 @@ const SEEDS: Record<EvidenceFormat, string[]> = {
   ],
   'load-test': ['k6-summary.json', 'k6-summary-export.json'],
   attestation: ['attestation-change-ticket.json', 'attestation-pr-review.json'],
+  migration: [
+    'migration-expand-only.json',
+    'migration-destructive.json',
+    'migration-contract.json',
+  ],
+  'dr-drill': ['dr-drill.json'],
+  dpia: ['dpia.json'],
 };
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);

@@ -1,5 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
+import { FlagdCore } from '@openfeature/flagd-core';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/databases';
@@ -13,6 +14,19 @@ jest.setTimeout(180_000);
 const databases = createTestDatabases();
 const PARSER_RUNS = 10_000;
 const HTTP_RUNS = 1_000;
+const EDIT_FIELDS = [
+  'key',
+  'definition',
+  'type',
+  'owner',
+  'expiresAt',
+  'description',
+  'safeVariant',
+  'prerequisites',
+  'rule',
+  'reason',
+  'baseVersion',
+];
 
 describe('flag definitions', () => {
   it(`validating ${PARSER_RUNS} fuzzed flag sets never throws and names a path and a fix for each problem`, () => {
@@ -32,6 +46,60 @@ describe('flag definitions', () => {
       }),
       { numRuns: PARSER_RUNS },
     );
+  });
+
+  it('accepts no targeting that would answer "Variant not found" at run time (random if-trees and splits, evaluated by flagd-core)', () => {
+    const quiet = { error() {}, warn() {}, info() {}, debug() {} };
+    const tiers = ['gold', 'silver', 'bronze'];
+    const result = fc.constantFrom<unknown>('on', 'off', 'gold', null, true);
+    const condition = fc.constantFrom(
+      ...tiers.map(t => ({ '==': [{ var: 'tier' }, t] })),
+    );
+    const targeting = fc.letrec<{ rule: unknown }>(tie => ({
+      rule: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        result,
+        fc
+          .tuple(condition, tie('rule'), tie('rule'))
+          .map(([c, a, b]) => ({ if: [c, a, b] })),
+        fc
+          .tuple(fc.constantFrom('on', 'off', 'gold'), fc.nat(3))
+          .map(([v, w]) => ({
+            fractional: [
+              [v, w],
+              ['off', 1],
+            ],
+          })),
+      ),
+    })).rule;
+    let accepted = 0;
+    fc.assert(
+      fc.property(targeting, rule => {
+        if (!rule || typeof rule !== 'object') return;
+        const doc = {
+          flags: {
+            f: {
+              state: 'ENABLED' as const,
+              variants: { on: true, off: false },
+              defaultVariant: 'off',
+              targeting: rule as Record<string, unknown>,
+            },
+          },
+        };
+        if (validateFlagSet(doc).length) return;
+        accepted += 1;
+        const core = new FlagdCore(undefined, quiet);
+        core.setConfigurations(JSON.stringify(doc));
+        for (const tier of tiers) {
+          for (const targetingKey of ['u1', 'u2', 'u3']) {
+            const r = core.getFlag('f')!.evaluate({ tier, targetingKey });
+            expect(r.errorMessage ?? '').not.toMatch(/not found/);
+          }
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(accepted).toBeGreaterThan(0);
   });
 
   // Each PUT runs the validator above on the whole set; fewer HTTP cases keep CI fast.
@@ -104,6 +172,19 @@ describe('flag definitions', () => {
             const verdict = verdictOf(res);
             verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
             expect(['accepted', 'rejected']).toContain(verdict);
+            // A refused edit's problems each name a field of the dialog and say what is wrong.
+            const problems: Array<Record<string, unknown>> =
+              res.status === 400 && Array.isArray(res.body.problems)
+                ? res.body.problems
+                : [];
+            const unclear = problems.filter(
+              p =>
+                !EDIT_FIELDS.includes(p.field as string) ||
+                typeof p.path !== 'string' ||
+                typeof p.message !== 'string' ||
+                !p.message.trim(),
+            );
+            expect(unclear).toEqual([]);
             // Rejected input leaves no rows behind.
             const after = verdict === 'accepted' ? before : await rows(TABLES);
             expect(after).toEqual(before);

@@ -7,6 +7,9 @@ import { parseCycloneDx } from './cyclonedx';
 import { parseInToto } from './inToto';
 import { parseJunit } from './junit';
 import { parseLoadTest } from './loadTest';
+import { parseMigration } from './migration';
+import { parseDrDrill } from './drDrill';
+import { parseDpia } from './dpia';
 import { parseSarif } from './sarif';
 import { parseSpdx } from './spdx';
 import { parseTrivy } from './trivy';
@@ -38,6 +41,9 @@ const PARSERS: Record<EvidenceFormat, Parser> = {
   'in-toto': (bytes, options) => parseInToto(bytes, options.signatures),
   'load-test': parseLoadTest,
   attestation: parseAttestation,
+  migration: parseMigration,
+  'dr-drill': bytes => parseDrDrill(bytes),
+  dpia: bytes => parseDpia(bytes),
 };
 
 /** Parses and validates one uploaded document; throws EvidenceFormatError (400) when it is not valid. */

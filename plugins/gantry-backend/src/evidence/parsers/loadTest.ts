@@ -15,6 +15,10 @@ const summary = z.object({
   }),
 });
 
+// k6 writes null (or nothing) for a statistic it did not compute.
+const numberOr = (v: unknown) =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+
 const statsOf = (m: z.infer<typeof metric>) =>
   ('values' in m && typeof m.values === 'object' ? m.values : m) as Record<
     string,
@@ -35,10 +39,8 @@ export function parseLoadTest(bytes: Buffer): EvidenceSummary {
   const dur = statsOf(r.data.metrics.http_req_duration);
   const failed = statsOf(r.data.metrics.http_req_failed);
   const requests = Number(reqs.count ?? 0);
+  const rps = numberOr(reqs.rate);
   const errorRate = Number(failed.rate ?? failed.value ?? 0);
-  // k6 writes null (or nothing) for a percentile it did not compute.
-  const numberOr = (v: unknown) =>
-    typeof v === 'number' && Number.isFinite(v) ? v : undefined;
   const p95 = numberOr(dur['p(95)']);
   const p99 = numberOr(dur['p(99)']);
   return {
@@ -47,6 +49,7 @@ export function parseLoadTest(bytes: Buffer): EvidenceSummary {
     )} % errors${p95 !== undefined ? `, p95 ${p95.toFixed(0)} ms` : ''}`,
     loadTest: {
       requests,
+      ...(rps !== undefined ? { requestsPerSecond: rps } : {}),
       errorRate,
       ...(p95 !== undefined ? { p95Ms: p95 } : {}),
       ...(p99 !== undefined ? { p99Ms: p99 } : {}),

@@ -278,6 +278,7 @@ describe('evidence parsers', () => {
     it('reads both k6 summary shapes', async () => {
       expect((await parse('load-test', 'k6-summary.json')).loadTest).toEqual({
         requests: 120000,
+        requestsPerSecond: 1999.8,
         errorRate: 0.0025,
         p95Ms: 120.4,
         p99Ms: 310.9,
@@ -286,6 +287,7 @@ describe('evidence parsers', () => {
         (await parse('load-test', 'k6-summary-export.json')).loadTest,
       ).toEqual({
         requests: 5000,
+        requestsPerSecond: 83.3,
         errorRate: 0,
         p95Ms: 30.1,
       });

@@ -106,6 +106,15 @@ export async function startFlagsBackend(knex?: Knex) {
       return expectOk(res, `kill ${key}`).flag.version;
     },
 
+    /** Lifts the kill switch of the given (killed) version; returns the flag's new version. */
+    async restore(key: string, baseVersion: number): Promise<number> {
+      const res = await request(server)
+        .post(`${entity}/flags/staging/${key}/restore`)
+        .set('Authorization', alice)
+        .send({ baseVersion, reason: 'drill over' });
+      return expectOk(res, `restore ${key}`).flag.version;
+    },
+
     /** A client key for staging; returns its secret. */
     async newKey(name: string): Promise<string> {
       const res = await request(server)

@@ -11,8 +11,20 @@ export const GATE_RULES = [
   'slo-budget',
   'canary',
   'approvals',
+  'migrations',
+  'load-test',
+  'dr-drill',
+  'dpia',
 ] as const;
 export type GateRule = (typeof GATE_RULES)[number];
+
+/** Rules a policy names explicitly; the built-in policies leave them out. */
+const OPT_IN_RULES: readonly GateRule[] = [
+  'migrations',
+  'load-test',
+  'dr-drill',
+  'dpia',
+];
 
 export interface ComplianceConfig {
   /** Policy name -> environment -> rules. */
@@ -203,7 +215,7 @@ function readSignatureTrust(
   };
 }
 
-const FULL: GateRule[] = [...GATE_RULES];
+const FULL: GateRule[] = GATE_RULES.filter(r => !OPT_IN_RULES.includes(r));
 
 /** Built-in policies; app-config `gantry.compliance.policies` adds or replaces them. */
 function builtInPolicies(environments: string[]): ComplianceConfig['policies'] {

@@ -12,6 +12,7 @@ import { useEntityRef } from '../shared/useEntityRef';
 import { DistributionChart } from './DistributionChart';
 import { MetricTable } from './MetricTable';
 import { SelectField } from '../shared/SelectField';
+import { TraceLink } from '../TraceLink/TraceLink';
 
 const VERDICT_COLORS: Record<CanaryVerdict, string> = {
   Pass: '#2e7d32',
@@ -44,6 +45,7 @@ function AnalysisDetail({ analysis }: { analysis: CanaryAnalysis }) {
           {analysis.window.end} every {analysis.window.stepSeconds} s; baseline{' '}
           {analysis.baselineHash}
         </Typography>
+        <TraceLink url={analysis.traceUrl} label="Traces of this window" />
       </Box>
       <Typography variant="body1" paragraph data-testid="canary-reason">
         {analysis.reason}

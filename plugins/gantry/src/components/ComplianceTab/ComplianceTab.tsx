@@ -1,4 +1,3 @@
-import { CodeSnippet } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type { ReleaseRecord } from '@gantry/plugin-gantry-common';
 import { Grid, Typography } from '@material-ui/core';
@@ -6,6 +5,7 @@ import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
+import { Snippet } from '../shared/Snippet';
 import { useEntityRef } from '../shared/useEntityRef';
 import { EvidenceMatrix } from './EvidenceMatrix';
 import { GateCard } from './GateCard';
@@ -21,9 +21,8 @@ function UploadHint({ path }: { path: string }) {
         CI uploads evidence per release with a static token
         (backend.auth.externalAccess). The first upload creates the release:
       </Typography>
-      <CodeSnippet
+      <Snippet
         language="bash"
-        showCopyCodeButton
         text={`curl -X POST -H "Authorization: Bearer $GANTRY_CI_TOKEN" \\\n  --data-binary @trivy.json \\\n  "$BACKSTAGE_URL/api/gantry${path}/releases/1.4.2/evidence/trivy?commit=$GIT_SHA&imageDigest=$IMAGE_DIGEST"`}
       />
     </>

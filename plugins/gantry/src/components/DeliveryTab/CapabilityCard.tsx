@@ -1,5 +1,4 @@
 import {
-  CodeSnippet,
   InfoCard,
   StatusOK,
   StatusPending,
@@ -7,6 +6,7 @@ import {
 } from '@backstage/core-components';
 import { Box, Typography } from '@material-ui/core';
 import type { CapabilityStatus } from '@gantry/plugin-gantry-common';
+import { Snippet } from '../shared/Snippet';
 
 function exampleYaml(example: Record<string, string>): string {
   const lines = Object.entries(example).map(
@@ -22,7 +22,11 @@ export function CapabilityCard({
   capability: CapabilityStatus;
 }) {
   const { configured, found, missing } = capability;
-  const annotated = missing.every(m => m.kind !== 'annotation');
+  // Annotated but not working yet (config missing, or the annotation finds nothing) is a
+  // warning; no annotation at all is simply not enabled.
+  const annotated =
+    Object.keys(found).length > 0 ||
+    missing.every(m => m.kind !== 'annotation');
   return (
     <InfoCard
       title={capability.title}
@@ -51,11 +55,7 @@ export function CapabilityCard({
         <Box key={`${m.kind}-${m.keys.join()}`} mt={1}>
           <Typography variant="body2">{m.message}</Typography>
           {m.example && (
-            <CodeSnippet
-              language="yaml"
-              text={exampleYaml(m.example)}
-              showCopyCodeButton
-            />
+            <Snippet language="yaml" text={exampleYaml(m.example)} />
           )}
         </Box>
       ))}

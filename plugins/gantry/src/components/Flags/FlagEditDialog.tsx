@@ -25,6 +25,24 @@ import { LinkedSloField } from './LinkedSloField';
 import { PrerequisitesEditor } from './PrerequisitesEditor';
 import { RolloutHelper } from './RolloutHelper';
 import { SelectField } from '../shared/SelectField';
+import {
+  editProblemsOf,
+  fieldErrorsOf,
+  revealFirst,
+  type FieldErrors,
+} from './editProblems';
+
+/** The input of each field a server problem can point at, in the order they are shown. */
+const FIELD_IDS: Array<[keyof FieldErrors, string]> = [
+  ['key', 'gantry-flag-key'],
+  ['type', 'gantry-flag-type'],
+  ['expiresAt', 'gantry-flag-expires'],
+  ['definition', 'gantry-flag-definition'],
+  ['prerequisites', 'gantry-flag-prerequisites'],
+  ['safeVariant', 'gantry-flag-safe-variant'],
+  ['description', 'gantry-flag-description'],
+  ['reason', 'gantry-flag-reason'],
+];
 
 const NEW_DEFINITION = {
   state: 'ENABLED',
@@ -81,6 +99,7 @@ export function FlagEditDialog(props: {
   );
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [newer, setNewer] = useState<{
     message: string;
     current: FeatureFlag | null;
@@ -88,13 +107,30 @@ export function FlagEditDialog(props: {
   const [busy, setBusy] = useState(false);
   const set = (patch: Partial<Draft>) => setDraft(d => ({ ...d, ...patch }));
 
+  /** Shows each problem beside its field; what has no field goes to the alert on top. */
+  const showProblems = (errors: FieldErrors, message?: string) => {
+    setFieldErrors(errors);
+    const placed = FIELD_IDS.filter(([f]) => errors[f]?.length);
+    const unplaced = Object.entries(errors)
+      .filter(([f]) => !FIELD_IDS.some(([known]) => known === f))
+      .flatMap(([, m]) => m ?? []);
+    let top = placed.length ? undefined : message;
+    if (unplaced.length) top = unplaced.join(' ');
+    setError(top);
+    // After React has rendered the messages.
+    setTimeout(() => revealFirst(placed.map(([, id]) => id)), 0);
+  };
+
   const save = async () => {
     setError(undefined);
+    setFieldErrors({});
     let definition: FlagInput['definition'];
     try {
       definition = JSON.parse(draft.definition);
     } catch (e) {
-      setError(`The definition is not valid JSON: ${(e as Error).message}`);
+      showProblems({
+        definition: [`not valid JSON: ${(e as Error).message}`],
+      });
       return;
     }
     setBusy(true);
@@ -128,11 +164,18 @@ export function FlagEditDialog(props: {
         );
       }
     } catch (e) {
-      setError((e as Error).message);
+      showProblems(fieldErrorsOf(editProblemsOf(e)), (e as Error).message);
     } finally {
       setBusy(false);
     }
   };
+  const errorsOf = (field: keyof FieldErrors) => fieldErrors[field] ?? [];
+  /** A field's helper text, replaced by its problems while it has some. */
+  const helper = (field: keyof FieldErrors, normal?: string) =>
+    errorsOf(field).length ? errorsOf(field).join(' · ') : normal;
+  /** Screen readers announce a problem as it appears beside its field. */
+  const alertIf = (field: keyof FieldErrors) =>
+    errorsOf(field).length ? { role: 'alert' } : undefined;
 
   let variants: string[] = [];
   try {
@@ -179,6 +222,15 @@ export function FlagEditDialog(props: {
             )}
           </Alert>
         )}
+        {props.flag?.killedAt && (
+          <Alert severity="warning" data-testid="gantry-flag-killed">
+            Killed by {props.flag.killedBy} at {props.flag.killedAt}
+            {props.flag.killedReason ? ` (${props.flag.killedReason})` : ''}:
+            every client gets <strong>{props.flag.safeVariant}</strong>. Saving
+            changes the definition below but keeps the flag killed; use Restore
+            in the table to serve this definition again.
+          </Alert>
+        )}
         {error && <Alert severity="error">{error}</Alert>}
         <Grid container spacing={2}>
           <Grid item xs={12} sm={4}>
@@ -190,6 +242,8 @@ export function FlagEditDialog(props: {
               disabled={Boolean(props.flag)}
               value={draft.key}
               onChange={e => set({ key: e.target.value })}
+              error={errorsOf('key').length > 0}
+              helperText={helper('key')}
             />
           </Grid>
           <Grid item xs={12} sm={4}>
@@ -200,6 +254,8 @@ export function FlagEditDialog(props: {
               value={draft.type}
               onChange={e => set({ type: e.target.value as FlagType })}
               options={FLAG_TYPES}
+              error={errorsOf('type').length > 0}
+              helperText={helper('type')}
             />
           </Grid>
           <Grid item xs={12} sm={4}>
@@ -211,6 +267,8 @@ export function FlagEditDialog(props: {
               InputLabelProps={{ shrink: true }}
               value={draft.expiresAt}
               onChange={e => set({ expiresAt: e.target.value })}
+              error={errorsOf('expiresAt').length > 0}
+              helperText={helper('expiresAt')}
             />
           </Grid>
           <Grid item xs={12}>
@@ -224,7 +282,12 @@ export function FlagEditDialog(props: {
               inputProps={{ style: { fontFamily: 'monospace' } }}
               value={draft.definition}
               onChange={e => set({ definition: e.target.value })}
-              helperText='state, variants of one type, defaultVariant, targeting (JsonLogic with fractional, sem_ver, starts_with, ends_with; segments as {"$ref": "name"})'
+              error={errorsOf('definition').length > 0}
+              FormHelperTextProps={alertIf('definition')}
+              helperText={helper(
+                'definition',
+                'state, variants of one type, defaultVariant (optional), targeting (JsonLogic with fractional, sem_ver, starts_with, ends_with; segments as {"$ref": "name"})',
+              )}
             />
           </Grid>
           <Grid item xs={12}>
@@ -234,12 +297,17 @@ export function FlagEditDialog(props: {
               onError={setError}
             />
           </Grid>
-          <Grid item xs={12}>
+          <Grid item xs={12} id="gantry-flag-prerequisites" tabIndex={-1}>
             <PrerequisitesEditor
               value={draft.prerequisites}
               candidates={props.flags.filter(f => f.key !== draft.key)}
               onChange={prerequisites => set({ prerequisites })}
             />
+            {errorsOf('prerequisites').length > 0 && (
+              <Typography variant="caption" color="error" role="alert">
+                {helper('prerequisites')}
+              </Typography>
+            )}
           </Grid>
           <Grid item xs={12} sm={6}>
             <LinkedSloField
@@ -254,7 +322,12 @@ export function FlagEditDialog(props: {
               fullWidth
               value={draft.safeVariant}
               onChange={e => set({ safeVariant: e.target.value })}
-              helperText="Served by the kill switch and while a prerequisite is not met; defaults to the false variant, else the default variant"
+              error={errorsOf('safeVariant').length > 0}
+              FormHelperTextProps={alertIf('safeVariant')}
+              helperText={helper(
+                'safeVariant',
+                'Served by the kill switch and while a prerequisite is not met; defaults to the false variant, else the default variant',
+              )}
             />
           </Grid>
           <Grid item xs={12}>
@@ -264,6 +337,8 @@ export function FlagEditDialog(props: {
               fullWidth
               value={draft.description}
               onChange={e => set({ description: e.target.value })}
+              error={errorsOf('description').length > 0}
+              helperText={helper('description')}
             />
           </Grid>
           <Grid item xs={12}>
@@ -274,7 +349,11 @@ export function FlagEditDialog(props: {
               fullWidth
               value={reason}
               onChange={e => setReason(e.target.value)}
-              helperText="Recorded with the change in the audit log"
+              error={errorsOf('reason').length > 0}
+              helperText={helper(
+                'reason',
+                'Recorded with the change in the audit log',
+              )}
             />
           </Grid>
         </Grid>

@@ -58,7 +58,7 @@ export function FlagsCard(props: {
   const [editing, setEditing] = useState<{ flag?: FeatureFlag }>();
   const [confirm, setConfirm] = useState<{
     flag: FeatureFlag;
-    action: 'kill' | 'toggle';
+    action: 'kill' | 'toggle' | 'restore';
   }>();
   const needsApproval = props.approvalEnvironments.includes(environment);
 
@@ -69,6 +69,17 @@ export function FlagsCard(props: {
       ok = await run(
         () => api.killFlag(ref, flag.environment, flag.key, reason),
         `${flag.key} now serves ${flag.safeVariant} everywhere in ${flag.environment}.`,
+      );
+    } else if (action === 'restore') {
+      ok = await run(
+        () =>
+          api.restoreFlag(ref, flag.environment, flag.key, {
+            baseVersion: flag.version,
+            reason,
+          }),
+        needsApproval
+          ? `Restoring ${flag.key} waits for approval by another owner.`
+          : `${flag.key} serves its definition again in ${flag.environment}.`,
       );
     } else {
       const state = enabled(flag) ? 'DISABLED' : 'ENABLED';
@@ -94,8 +105,16 @@ export function FlagsCard(props: {
       title: 'State',
       render: f =>
         f.killedAt ? (
-          <Tooltip title={`by ${f.killedBy} at ${f.killedAt}`}>
-            <Chip size="small" color="secondary" label="killed" />
+          <Tooltip
+            title={`by ${f.killedBy} at ${f.killedAt}${
+              f.killedReason ? `: ${f.killedReason}` : ''
+            }`}
+          >
+            <Chip
+              size="small"
+              color="secondary"
+              label={`killed · serves ${f.safeVariant}`}
+            />
           </Tooltip>
         ) : (
           <Switch
@@ -150,6 +169,15 @@ export function FlagsCard(props: {
               onClick={() => setConfirm({ flag: f, action: 'kill' })}
             >
               Kill
+            </Button>
+          )}
+          {allowed.update && f.killedAt && (
+            <Button
+              size="small"
+              color="primary"
+              onClick={() => setConfirm({ flag: f, action: 'restore' })}
+            >
+              Restore
             </Button>
           )}
         </Box>
@@ -231,19 +259,27 @@ export function FlagsCard(props: {
           <ReasonDialog
             open={Boolean(confirm)}
             title={
-              confirm?.action === 'kill'
-                ? `Kill ${target?.key}?`
-                : `${target && enabled(target) ? 'Disable' : 'Enable'} ${
-                    target?.key
-                  }?`
+              {
+                kill: `Kill ${target?.key}?`,
+                restore: `Restore ${target?.key}?`,
+                toggle: `${target && enabled(target) ? 'Disable' : 'Enable'} ${
+                  target?.key
+                }?`,
+              }[confirm?.action ?? 'toggle']
             }
-            confirmLabel={confirm?.action === 'kill' ? 'Kill flag' : 'Confirm'}
+            confirmLabel={
+              {
+                kill: 'Kill flag',
+                restore: 'Restore flag',
+                toggle: 'Confirm',
+              }[confirm?.action ?? 'toggle']
+            }
             danger={confirm?.action === 'kill'}
             busy={busy}
             onCancel={() => setConfirm(undefined)}
             onConfirm={act}
           >
-            {confirm?.action === 'kill' ? (
+            {confirm?.action === 'kill' && (
               <>
                 Every client of {target?.environment} gets the safe variant{' '}
                 <strong>{target?.safeVariant}</strong> at once; targeting and
@@ -257,7 +293,17 @@ export function FlagsCard(props: {
                 {needsApproval &&
                   ' This takes effect without approval; another owner reviews it afterwards.'}
               </>
-            ) : (
+            )}
+            {confirm?.action === 'restore' && (
+              <>
+                Lifts the kill switch: {target?.environment} serves the flag's
+                definition again ({target?.summary.targeting}), exactly as it is
+                stored — as authored before the kill, or as edited since.
+                {needsApproval &&
+                  ` In ${environment} this waits for another owner's approval; until then the flag stays killed.`}
+              </>
+            )}
+            {confirm?.action === 'toggle' && (
               <>
                 {target && enabled(target)
                   ? 'Disabled flags make applications use their code default.'

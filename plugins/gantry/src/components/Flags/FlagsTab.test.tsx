@@ -256,6 +256,49 @@ describe('FlagsTab', () => {
     );
   });
 
+  it('shows a killed flag as killed with what it serves, and restores it on its version after confirmation', async () => {
+    const restoreFlag = jest
+      .fn()
+      .mockResolvedValue({ status: 'applied', flag: flag({ version: 5 }) });
+    const a = api({
+      restoreFlag,
+      listFlags: jest.fn().mockResolvedValue([
+        flag({
+          version: 4,
+          killedAt: '2026-11-26T10:00:00Z',
+          killedBy: 'user:default/alice',
+          killedReason: 'checkout errors',
+        }),
+      ]),
+    });
+    await render(a);
+    expect(await screen.findByText('killed · serves off')).toBeInTheDocument();
+    // the row still shows the authored rollout the restore brings back
+    expect(screen.getByText('rollout: on 5%, off 95%')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Kill' }),
+    ).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Restore' }));
+    const dialog = screen.getByRole('dialog');
+    expect(dialog).toHaveTextContent('Restore new-checkout?');
+    expect(dialog).toHaveTextContent('rollout: on 5%, off 95%');
+    await userEvent.type(
+      within(dialog).getByLabelText(/Why/),
+      'fixed in 1.4.2',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Restore flag' }),
+    );
+    await waitFor(() =>
+      expect(restoreFlag).toHaveBeenCalledWith(
+        { kind: 'Component', namespace: 'default', name: 'checkout' },
+        'staging',
+        'new-checkout',
+        { baseVersion: 4, reason: 'fixed in 1.4.2' },
+      ),
+    );
+  });
+
   it('shows the newer state on a stale edit and re-applies the edit on top of it', async () => {
     const saveFlag = jest
       .fn()

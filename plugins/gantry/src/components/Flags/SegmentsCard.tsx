@@ -1,5 +1,5 @@
 import { CodeSnippet, type TableColumn } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   gantryFlagUpdatePermission,
   type FlagSegment,
@@ -18,12 +18,15 @@ import { useState } from 'react';
 import { gantryApiRef } from '../../api/GantryApi';
 import { AsyncCard } from '../shared/AsyncCard';
 import { DenseTable } from '../shared/DenseTable';
-import {
-  useAlertedAction,
-  useEntityPermissions,
-} from '../shared/useEntityActions';
+import { useEntityPermissions } from '../shared/useEntityActions';
 import { useEntityRef } from '../shared/useEntityRef';
 import { SelectField } from '../shared/SelectField';
+import {
+  editProblemsOf,
+  fieldErrorsOf,
+  revealFirst,
+  type FieldErrors,
+} from './editProblems';
 
 const EXAMPLE_RULE = { in: [{ var: 'plan' }, ['enterprise']] };
 
@@ -41,7 +44,9 @@ export function SegmentsCard(props: {
   const api = useApi(gantryApiRef);
   const ref = useEntityRef();
   const allowed = useEntityPermissions({ update: gantryFlagUpdatePermission });
-  const { busy, run } = useAlertedAction();
+  const alerts = useApi(alertApiRef);
+  const [busy, setBusy] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [editing, setEditing] = useState<{ segment?: FlagSegment }>();
   const [environment, setEnvironment] = useState(props.environments[0]);
   const [name, setName] = useState('');
@@ -56,30 +61,59 @@ export function SegmentsCard(props: {
     setRule(JSON.stringify(segment?.rule ?? EXAMPLE_RULE, null, 2));
     setReason('');
     setProblem(undefined);
+    setFieldErrors({});
   };
 
   const save = async () => {
+    setProblem(undefined);
+    setFieldErrors({});
     let parsed: Record<string, unknown>;
     try {
       parsed = JSON.parse(rule);
     } catch (e) {
-      setProblem(`The rule is not valid JSON: ${(e as Error).message}`);
+      setFieldErrors({ rule: [`not valid JSON: ${(e as Error).message}`] });
       return;
     }
-    let message = `Segment ${name} saved.`;
-    const ok = await run(async () => {
+    setBusy(true);
+    try {
       const result = await api.saveFlagSegment(ref, environment, name, {
         segment: { rule: parsed },
         baseVersion: editing?.segment?.version ?? null,
         reason,
       });
-      if (result.status === 'stale') throw new Error(result.message);
-      if (result.status === 'pending')
-        message = `Segment ${name} waits for approval by another owner.`;
-    }, message);
-    if (ok) {
+      if (result.status === 'stale') {
+        setProblem(result.message);
+        return;
+      }
+      alerts.post({
+        message:
+          result.status === 'pending'
+            ? `Segment ${name} waits for approval by another owner.`
+            : `Segment ${name} saved.`,
+        severity: 'success',
+        display: 'transient',
+      });
       setEditing(undefined);
       props.retry();
+    } catch (e) {
+      // A rule problem goes beside the rule; anything else (a flag it would break) on top.
+      const errors = fieldErrorsOf(editProblemsOf(e));
+      setFieldErrors({ rule: errors.rule, reason: errors.reason });
+      const rest = Object.entries(errors)
+        .filter(([f]) => f !== 'rule' && f !== 'reason')
+        .flatMap(([, m]) => m ?? []);
+      if (rest.length || (!errors.rule && !errors.reason))
+        setProblem(rest.length ? rest.join(' ') : (e as Error).message);
+      setTimeout(
+        () =>
+          revealFirst([
+            errors.rule && 'gantry-segment-rule',
+            errors.reason && 'gantry-segment-reason',
+          ]),
+        0,
+      );
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -170,6 +204,11 @@ export function SegmentsCard(props: {
                 inputProps={{ style: { fontFamily: 'monospace' } }}
                 value={rule}
                 onChange={e => setRule(e.target.value)}
+                error={Boolean(fieldErrors.rule?.length)}
+                helperText={fieldErrors.rule?.join(' · ')}
+                FormHelperTextProps={
+                  fieldErrors.rule?.length ? { role: 'alert' } : undefined
+                }
               />
             </Grid>
             <Grid item xs={12}>
@@ -180,6 +219,8 @@ export function SegmentsCard(props: {
                 fullWidth
                 value={reason}
                 onChange={e => setReason(e.target.value)}
+                error={Boolean(fieldErrors.reason?.length)}
+                helperText={fieldErrors.reason?.join(' · ')}
               />
             </Grid>
           </Grid>

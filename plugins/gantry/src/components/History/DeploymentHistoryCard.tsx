@@ -12,6 +12,7 @@ import { AsyncCard } from '../shared/AsyncCard';
 import { DenseTable } from '../shared/DenseTable';
 import { useEntityRef } from '../shared/useEntityRef';
 import { formatDuration } from './format';
+import { TraceLink } from '../TraceLink/TraceLink';
 
 const OUTCOME_COLOR: Record<DeploymentOutcome, string> = {
   succeeded: '#2e7d32',
@@ -61,6 +62,7 @@ const columns: TableColumn<DeploymentRecord>[] = [
         d.manualIntervention ? ' · manual step' : ''
       }`,
   },
+  { title: 'Traces', render: d => <TraceLink url={d.traceUrl} /> },
 ];
 
 /** Every deployment Gantry has kept for the entity, newest first, older pages on demand. */

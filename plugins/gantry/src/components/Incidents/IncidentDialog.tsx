@@ -30,6 +30,7 @@ import {
 } from '../shared/useEntityActions';
 import { useEntityRef } from '../shared/useEntityRef';
 import { formatDuration } from '../History/format';
+import { TraceLink } from '../TraceLink/TraceLink';
 
 const PERMISSIONS = {
   'abort-rollout': gantryRolloutAbortPermission,
@@ -98,6 +99,14 @@ export function IncidentDialog(props: { id: string; onClose: () => void }) {
             <Typography variant="body2" gutterBottom>
               Owners: {incident.owners.join(', ') || 'none named'}
             </Typography>
+            {incident.traceUrl && (
+              <Typography variant="body2" gutterBottom>
+                <TraceLink
+                  url={incident.traceUrl}
+                  label="Traces of the incident window"
+                />
+              </Typography>
+            )}
             {incident.errors.map(e => (
               <Alert severity="warning" key={e}>
                 {e}

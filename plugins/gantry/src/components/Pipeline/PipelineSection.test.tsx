@@ -427,6 +427,32 @@ describe('PipelineSection', () => {
     ).toBeInTheDocument();
   });
 
+  it('names the selector that matched no application (not an anonymous empty pipeline)', async () => {
+    await render(
+      {
+        getDeployments: jest
+          .fn()
+          .mockResolvedValue({ ...view, errors: [], applications: [] }),
+      },
+      true,
+      {
+        ...entity,
+        metadata: {
+          ...entity.metadata,
+          name: 'payment-gateway',
+          annotations: {
+            'argocd/app-selector': 'app.kubernetes.io/name=payment-gateway',
+          },
+        },
+      } as unknown as typeof entity,
+    );
+    expect(
+      await screen.findByText(
+        'No application found for selector app.kubernetes.io/name=payment-gateway',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('shows the error with a retry', async () => {
     await render({
       getDeployments: jest.fn().mockRejectedValue(new Error('backend down')),

@@ -1,13 +1,11 @@
-import {
-  CodeSnippet,
-  EmptyState,
-  Progress,
-  WarningPanel,
-} from '@backstage/core-components';
+import { EmptyState, Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Box, Grid, Typography } from '@material-ui/core';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { ANNOTATIONS } from '@gantry/plugin-gantry-common';
 import { ErrorWithRetry } from '../shared/ErrorWithRetry';
+import { Snippet } from '../shared/Snippet';
 import { gantryApiRef } from '../../api/GantryApi';
 import { useEntityRef } from '../shared/useEntityRef';
 import { EnvironmentCard } from './EnvironmentCard';
@@ -28,6 +26,9 @@ const CONFIG = `gantry:
 export function PipelineSection() {
   const api = useApi(gantryApiRef);
   const ref = useEntityRef();
+  const annotations = useEntity().entity.metadata.annotations ?? {};
+  const selector = annotations[ANNOTATIONS.argocdAppSelector];
+  const appName = annotations[ANNOTATIONS.argocdAppName];
   const { value, loading, error, retry } = useAsyncRetry(
     () => api.getDeployments(ref),
     [api, ref],
@@ -50,9 +51,7 @@ export function PipelineSection() {
         missing="info"
         title="No Argo CD is configured"
         description="Gantry reads deployments from Argo CD and rollouts from the Kubernetes API. Add them to app-config.yaml:"
-        action={
-          <CodeSnippet language="yaml" text={CONFIG} showCopyCodeButton />
-        }
+        action={<Snippet language="yaml" text={CONFIG} />}
       />
     );
   }
@@ -73,8 +72,16 @@ export function PipelineSection() {
       {value.applications.length === 0 ? (
         <EmptyState
           missing="data"
-          title="No Argo CD application matches this entity"
-          description="Check the argocd/app-name or argocd/app-selector annotation against the applications' names and labels."
+          title={
+            selector
+              ? `No application found for selector ${selector}`
+              : `No application found named ${appName ?? '(no annotation)'}`
+          }
+          description={`Check the ${
+            selector ? ANNOTATIONS.argocdAppSelector : ANNOTATIONS.argocdAppName
+          } annotation against the Argo CD applications' ${
+            selector ? 'labels' : 'names'
+          }.`}
         />
       ) : (
         <Box mt={1}>

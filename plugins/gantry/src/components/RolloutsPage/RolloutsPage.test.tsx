@@ -80,6 +80,42 @@ describe('RolloutsPage', () => {
     expect(getRolloutAttention).toHaveBeenLastCalledWith('all');
   });
 
+  it('opens on the scope in the URL and shows how old the state is and what was not read', async () => {
+    const getRolloutAttention = jest.fn(async (scope: 'owned' | 'all') => ({
+      ...view(scope),
+      refreshedAt: new Date(Date.now() - 42_000).toISOString(),
+      refreshSeconds: 60,
+      entities: 1000,
+      complete: false,
+      unread: ['component:default/new-service'],
+    }));
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[[gantryApiRef, { getRolloutAttention } as Partial<GantryApi>]]}
+      >
+        <RolloutsPage />
+      </TestApiProvider>,
+      {
+        routeEntries: ['/rollouts?scope=all'],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    expect(await screen.findByText('awaiting promotion')).toBeInTheDocument();
+    expect(getRolloutAttention).toHaveBeenCalledTimes(1);
+    expect(getRolloutAttention).toHaveBeenCalledWith('all');
+    expect(screen.getByLabelText('All entities')).toBeChecked();
+    expect(
+      screen.getByText(
+        /Read from Argo CD and Kubernetes 4\d s ago, every 60 s, 1000 entities\./,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /Not read yet \(added since the last refresh\): component:default\/new-service/,
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('says when nothing waits', async () => {
     await renderInTestApp(
       <TestApiProvider

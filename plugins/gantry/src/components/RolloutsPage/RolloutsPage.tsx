@@ -13,7 +13,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { RolloutProgress } from '../Pipeline/RolloutProgress';
@@ -68,20 +68,52 @@ const columns: TableColumn<RolloutAttentionItem>[] = [
 ];
 
 /**
+ * What the backend adds to the view: when the state was read from Argo CD and
+ * Kubernetes, and entities not read yet. (Optional: older backends send neither.)
+ */
+type AttentionPage = RolloutAttentionView & {
+  refreshedAt?: string;
+  refreshSeconds?: number;
+  entities?: number;
+  complete?: boolean;
+  unread?: string[];
+};
+
+function age(iso: string): string {
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  return `${Math.round(s / 3600)} h ago`;
+}
+
+/**
  * Every rollout waiting for someone: paused for promotion, or on an analysis, across
  * the namespaces and clusters of the entities the user owns (or all they can see).
  * Promote or abort from the entity's Delivery tab, where the gate and approvals apply.
  */
 export function RolloutsPage() {
   const api = useApi(gantryApiRef);
-  const [all, setAll] = useState(false);
+  // The scope lives in the URL so a link to ?scope=all opens on everyone's rollouts.
+  const [params, setParams] = useSearchParams();
+  const all = params.get('scope') === 'all';
+  const setAll = (v: boolean) =>
+    setParams(
+      p => {
+        const next = new URLSearchParams(p);
+        if (v) next.set('scope', 'all');
+        else next.delete('scope');
+        return next;
+      },
+      { replace: true },
+    );
   const state = useAsyncRetry(
-    () => api.getRolloutAttention(all ? 'all' : 'owned'),
+    () =>
+      api.getRolloutAttention(all ? 'all' : 'owned') as Promise<AttentionPage>,
     [api, all],
   );
   return (
     <Content>
-      <AsyncCard<RolloutAttentionView>
+      <AsyncCard<AttentionPage>
         title="Rollouts waiting for someone"
         subheader={
           all
@@ -89,7 +121,11 @@ export function RolloutsPage() {
             : 'Entities owned by you or your groups'
         }
         {...state}
-        isEmpty={v => v.items.length === 0 && v.errors.length === 0}
+        isEmpty={v =>
+          v.items.length === 0 &&
+          v.errors.length === 0 &&
+          (v.unread ?? []).length === 0
+        }
         empty={{
           title: 'Nothing is waiting',
           description: all
@@ -110,8 +146,20 @@ export function RolloutsPage() {
                 {e.entityRef}: {e.message}
               </Alert>
             ))}
+            {v.unread && v.unread.length > 0 && (
+              <Alert severity="info">
+                Not read yet (added since the last refresh):{' '}
+                {v.unread.join(', ')}
+              </Alert>
+            )}
             <Typography variant="body2" color="textSecondary">
               Longest waiting first. Open the entity to promote or abort.
+              {v.refreshedAt &&
+                ` Read from Argo CD and Kubernetes ${age(v.refreshedAt)}${
+                  v.refreshSeconds ? `, every ${v.refreshSeconds} s` : ''
+                }${
+                  v.entities !== undefined ? `, ${v.entities} entities` : ''
+                }.`}
             </Typography>
             <DenseTable columns={columns} data={v.items} />
           </>

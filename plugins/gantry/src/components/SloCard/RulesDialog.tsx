@@ -1,4 +1,4 @@
-import { CodeSnippet, Progress } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   Button,
@@ -14,6 +14,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gantryApiRef } from '../../api/GantryApi';
 import { ErrorWithRetry } from '../shared/ErrorWithRetry';
 import { useEntityRef } from '../shared/useEntityRef';
+import { Snippet } from '../shared/Snippet';
 
 type Format = 'rules' | 'prometheusrule';
 
@@ -34,10 +35,9 @@ function RulesView(props: { format: Format }) {
       />
     );
   return (
-    <CodeSnippet
+    <Snippet
       text={value ?? ''}
       language="yaml"
-      showCopyCodeButton
       customStyle={{ maxHeight: 480, overflow: 'auto' }}
     />
   );

@@ -4,6 +4,7 @@ import { Box, Grid, Typography } from '@material-ui/core';
 import { AlertChips } from './AlertChips';
 import { BudgetChart } from './BudgetChart';
 import { BurnRateTable } from './BurnRateTable';
+import { budgetForecast } from './budgetForecast';
 import { formatMinutes, formatPercent } from './format';
 
 /** One SLO: budget gauge, alert status, burn rates against thresholds, budget history. */
@@ -47,6 +48,15 @@ export function SloPanel(props: { slo: SloStatus }) {
               : `${slo.currentBurnRate.toFixed(2)}×`}{' '}
             now
           </Typography>
+          {budgetForecast(slo) ? (
+            <Typography
+              variant="body2"
+              align="center"
+              data-testid="budget-forecast"
+            >
+              {budgetForecast(slo)}
+            </Typography>
+          ) : null}
         </Grid>
         <Grid item xs={12} md={9}>
           <AlertChips alerts={slo.alerts} />

@@ -24,14 +24,27 @@ export const FUZZ_ENTITY: Entity = {
   },
 };
 
+/** Rate limits out of the way: thousands of fuzz cases must reach the parsers, not a 429. */
+const UNLIMITED = { requestsPerMinute: 1_000_000, burst: 1_000_000 };
+
 /** One Gantry backend on SQLite that allows every caller, so only input decides the answer. */
 export async function startFuzzBackend(
   databases: TestDatabases,
-  config: object = {},
+  config: { gantry?: object } = {},
 ) {
   const knex: Knex = await databases.init('SQLITE_3');
   const server = (await startGantry({
-    config,
+    config: {
+      ...config,
+      gantry: {
+        limits: {
+          complianceReport: UNLIMITED,
+          dora: UNLIMITED,
+          evidenceUpload: UNLIMITED,
+        },
+        ...config.gantry,
+      },
+    },
     entities: [FUZZ_ENTITY],
     services: [
       mockServices.database.factory({ knex, migrations: { skip: false } }),
