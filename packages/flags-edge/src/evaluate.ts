@@ -40,8 +40,8 @@ export type OfrepResult =
  * One flag for OFREP, with flagd-core. DISABLED and a DEFAULT without defaultVariant are
  * successes without a value: the application uses its code default. As in flagd, a
  * fractional split without a targetingKey picks no bucket and serves the default
- * variant (reason DEFAULT). The backend's own OFREP route must answer the same: see the
- * parity test in plugins/gantry-backend/src/flags/edge.
+ * variant (reason DEFAULT). The backend's own OFREP route evaluates with this function
+ * too, so the two shapes cannot drift.
  */
 export function evaluateFlag(
   set: CompiledFlagSet,

@@ -18,3 +18,4 @@ export * from './gitops';
 export * from './membership';
 export * from './traces';
 export * from './privacy';
+export * from './metricQueries';

@@ -3,10 +3,13 @@ import {
   HTTP_ERROR_RATE_QUERY,
   HTTP_P99_LATENCY_QUERY,
   SELECTOR_PLACEHOLDER,
-} from '../kernel/metricQueries';
+} from '@gantry/plugin-gantry-common';
 import { metricConfig, type MetricJudgeConfig } from './judge/config';
 
-export { SELECTOR_PLACEHOLDER, renderQuery } from '../kernel/metricQueries';
+export {
+  SELECTOR_PLACEHOLDER,
+  renderQuery,
+} from '@gantry/plugin-gantry-common';
 
 /**
  * A metric template: PromQL in which `${selector}` stands for the label matchers of one

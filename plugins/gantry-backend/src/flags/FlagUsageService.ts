@@ -4,7 +4,7 @@ import {
   HTTP_ERROR_RATE_QUERY,
   HTTP_P99_LATENCY_QUERY,
   renderQuery,
-} from '../kernel/metricQueries';
+} from '@gantry/plugin-gantry-common';
 import type { MetricsSource } from '@gantry/plugin-gantry-node';
 import {
   parseLabelSelector,

@@ -12,7 +12,7 @@ import {
   evaluateAll,
   evaluateFlag,
   type OfrepSuccess,
-} from './ofrepEvaluation';
+} from '@gantry/flags-edge';
 import type { StoredClientKey } from './ClientKeyStore';
 import { RateLimiter } from './rateLimiter';
 

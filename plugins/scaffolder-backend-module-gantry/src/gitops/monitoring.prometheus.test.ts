@@ -1,3 +1,8 @@
+import {
+  HTTP_ERROR_RATE_QUERY,
+  HTTP_P99_LATENCY_QUERY,
+  renderQuery,
+} from '@gantry/plugin-gantry-common';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -18,17 +23,13 @@ import {
 // generated AnalysisTemplate's queries and Gantry's judge queries must find both sides.
 jest.setTimeout(60_000);
 
-// The judge's queries live in the backend plugin, which this module does not depend on;
-// read from its source so the contract is checked against what the judge really sends.
-const judgeQueries: {
-  HTTP_ERROR_RATE_QUERY: string;
-  HTTP_P99_LATENCY_QUERY: string;
-  renderQuery: (query: string, selector: string) => string;
-} = require(path.resolve(
-  __dirname,
-  '../../..',
-  'gantry-backend/src/kernel/metricQueries',
-));
+// The judge's own queries (shared through gantry-common), so the contract is checked
+// against what the judge really sends.
+const judgeQueries = {
+  HTTP_ERROR_RATE_QUERY,
+  HTTP_P99_LATENCY_QUERY,
+  renderQuery,
+};
 
 const STABLE_HASH = '6f8b9c7d5d';
 const CANARY_HASH = '7c4d9e8f6a';

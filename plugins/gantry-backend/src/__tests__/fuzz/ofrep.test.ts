@@ -7,7 +7,7 @@ import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { checkoutSet } from '../../flags/__fixtures__/flagSets';
 import type { CompiledFlagSet } from '../../flags/FlagSetRegistry';
-import { evaluateAll, evaluateFlag } from '../../flags/ofrepEvaluation';
+import { evaluateAll, evaluateFlag } from '@gantry/flags-edge';
 import { bodyTextOf, jsonInputOf } from './__testUtils__/arbitraries';
 import { startFuzzBackend, verdictOf } from './__testUtils__/fuzzBackend';
 
