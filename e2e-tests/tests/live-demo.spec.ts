@@ -204,61 +204,55 @@ test('flag usage sits beside the error rate Prometheus reports, and the experime
   await expect(page.getByText('No evaluations recorded')).toHaveCount(0);
 });
 
-// FIXME(issue 19): in the full suite's order this never found the incident within 5 minutes,
-// although Alertmanager's POSTs reached /alerts/alertmanager (202); a manual run saw the
-// incident open ~10 s into the burn. Re-enable once the cause is found (closing note).
-test.fixme(
-  'a real burn-rate alert (Prometheus -> Alertmanager -> Gantry) opens an incident naming the suspect release',
-  async ({ page, request }) => {
-    test.setTimeout(360_000);
-    // The seed recorded search 4.2.0 reaching production and started a burn; the page
-    // alert fires within a couple of minutes of it. Bounded wait: 5 minutes.
-    let incident: any;
-    const deadline = Date.now() + 300_000;
-    while (!incident && Date.now() < deadline) {
-      const res = await request.get(`${api('search')}/incidents`, { headers });
-      expect(res.status(), await res.text()).toBe(200);
-      incident = (await res.json()).items.find((i: any) =>
-        i.title.startsWith('SearchHighErrorRate'),
-      );
-      if (!incident) await page.waitForTimeout(5000);
-    }
-    expect(incident, 'an incident opened by SearchHighErrorRate').toBeDefined();
-    expect(incident.suspect?.revision).toBe(SEARCH_420_COMMIT);
-    expect(incident.suspect?.environment).toBe('production');
-
-    // Prometheus fired it from the rules Gantry generated (within the last hour)...
-    const fired = await request.get(`${prometheus}/api/v1/query`, {
-      params: {
-        query:
-          'max_over_time(ALERTS{alertname="SearchHighErrorRate",alertstate="firing",gantry_entity="component:default/search"}[1h])',
-      },
-    });
-    expect((await fired.json()).data.result.length).toBeGreaterThan(0);
-    // ...and Alertmanager delivered it: the incident's alerts link back to that Prometheus
-    const detail = await request.get(
-      `${api('search')}/incidents/${incident.id}`,
-      { headers },
+test('a real burn-rate alert (Prometheus -> Alertmanager -> Gantry) opens an incident naming the suspect release', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(360_000);
+  // The seed recorded search 4.2.0 reaching production and started a burn; the page
+  // alert fires within a couple of minutes of it. Bounded wait: 5 minutes.
+  let incident: any;
+  const deadline = Date.now() + 300_000;
+  while (!incident && Date.now() < deadline) {
+    const res = await request.get(`${api('search')}/incidents`, { headers });
+    expect(res.status(), await res.text()).toBe(200);
+    incident = (await res.json()).items.find((i: any) =>
+      i.title.startsWith('SearchHighErrorRate'),
     );
-    expect(detail.status(), await detail.text()).toBe(200);
-    expect(JSON.stringify(await detail.json())).toContain(':7090/graph?');
+    if (!incident) await page.waitForTimeout(5000);
+  }
+  expect(incident, 'an incident opened by SearchHighErrorRate').toBeDefined();
+  expect(incident.suspect?.revision).toBe(SEARCH_420_COMMIT);
+  expect(incident.suspect?.environment).toBe('production');
 
-    await signInAsGuest(page);
-    await page.goto('/catalog/default/component/search/delivery');
-    const card = page.locator('.MuiCard-root', { hasText: 'Incidents' });
-    await card
-      .getByRole('button', { name: /SearchHighErrorRate/ })
-      .first()
-      .click();
-    await expect(page.getByRole('dialog').getByTestId('suspect')).toContainText(
-      `Suspect release: ${SEARCH_420_COMMIT.slice(
-        0,
-        7,
-      )} deployed to production`,
-    );
-    await page.screenshot({
-      path: 'artifacts/live-incident.png',
-      fullPage: true,
-    });
-  },
-);
+  // Prometheus fired it from the rules Gantry generated (within the last hour)...
+  const fired = await request.get(`${prometheus}/api/v1/query`, {
+    params: {
+      query:
+        'max_over_time(ALERTS{alertname="SearchHighErrorRate",alertstate="firing",gantry_entity="component:default/search"}[1h])',
+    },
+  });
+  expect((await fired.json()).data.result.length).toBeGreaterThan(0);
+  // ...and Alertmanager delivered it: the incident's alerts link back to that Prometheus
+  const detail = await request.get(
+    `${api('search')}/incidents/${incident.id}`,
+    { headers },
+  );
+  expect(detail.status(), await detail.text()).toBe(200);
+  expect(JSON.stringify(await detail.json())).toContain(':7090/graph?');
+
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/search/delivery');
+  const card = page.locator('.MuiCard-root', { hasText: 'Incidents' });
+  await card
+    .getByRole('button', { name: /SearchHighErrorRate/ })
+    .first()
+    .click();
+  await expect(page.getByRole('dialog').getByTestId('suspect')).toContainText(
+    `Suspect release: ${SEARCH_420_COMMIT.slice(0, 7)} deployed to production`,
+  );
+  await page.screenshot({
+    path: 'artifacts/live-incident.png',
+    fullPage: true,
+  });
+});

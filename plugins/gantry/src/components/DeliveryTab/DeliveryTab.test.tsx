@@ -122,6 +122,28 @@ describe('DeliveryTab', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows incidents for an entity whose SLOs page it, even without Argo CD', async () => {
+    const sloOnly: Entity = {
+      ...entity,
+      metadata: {
+        name: 'checkout',
+        namespace: 'default',
+        annotations: { 'gantry.dev/slo-spec': './slos/checkout.yaml' },
+      },
+    };
+    const listIncidents = jest.fn().mockResolvedValue({ items: [] });
+    await render(
+      {
+        getOverview: jest.fn().mockResolvedValue(overviewFor(sloOnly)),
+        getSlos: jest.fn().mockRejectedValue(new Error('not in this test')),
+        listIncidents,
+      },
+      sloOnly,
+    );
+    expect(await screen.findByText('Incidents')).toBeInTheDocument();
+    expect(listIncidents).toHaveBeenCalled();
+  });
+
   it('shows the backend error and retries', async () => {
     const response = new Response(
       JSON.stringify({

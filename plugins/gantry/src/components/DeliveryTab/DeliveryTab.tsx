@@ -75,11 +75,14 @@ export function DeliveryTab() {
           <PipelineSection />
         </Grid>
       )}
+      {/* incidents come from SLO burn-rate alerts too, with or without Argo CD */}
+      {(deploymentsAnnotated || slosAnnotated) && (
+        <Grid item xs={12}>
+          <IncidentsCard />
+        </Grid>
+      )}
       {deploymentsAnnotated && (
         <>
-          <Grid item xs={12}>
-            <IncidentsCard />
-          </Grid>
           <Grid item xs={12}>
             <DoraCard environments={value.environments} />
           </Grid>
