@@ -9,8 +9,14 @@
 //   backend route   /api/gantry/ofrep/... through Backstage's Express pipeline
 //   unleash-server  POST /api/frontend (benchmarks/ofrep-peer), the peer
 //
-// Each at saturation (BENCH_CONNECTIONS, default 100) and at an offered BENCH_RATE
-// (default 1,000) req/s, BENCH_DURATION seconds each (default 20). Then the kill switch:
+// Each at saturation (autocannon, BENCH_CONNECTIONS, default 100, BENCH_DURATION seconds,
+// default 20). Then, after all saturation runs and a cool-down, each at an offered
+// BENCH_RATE (default 1,000) req/s for BENCH_DURATION seconds after a 3 s warm-up, from
+// benchmarks/ofrep-offered-load.mjs in a process of its own: open-loop, evenly spaced,
+// over a keep-alive pool (BENCH_OFFERED_SOCKETS, default 64, opened only when all are
+// busy), as a load balancer sends. A do-nothing node:http server
+// (benchmarks/ofrep-null-server.mjs) is measured the same way: the machine's floor in
+// that run. The load average is taken before every phase. Then the kill switch:
 // BENCH_KILLS (default 50) kills, each timed until both edge replicas serve the safe
 // variant; and the memory of an edge replica holding 10,000 flags in 100 flag sets.
 //
@@ -34,6 +40,8 @@ const root = path.resolve(
 const DURATION = Number(process.env.BENCH_DURATION ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const OFFERED_SOCKETS = Number(process.env.BENCH_OFFERED_SOCKETS ?? 64);
+const COOL_DOWN_MS = 5000;
 const KILLS = Number(process.env.BENCH_KILLS ?? 50);
 const KEYS = 10;
 const FLAG = 'new-checkout-flow';
@@ -44,6 +52,7 @@ const PORT = {
   edgeB: 7112,
   bare: 7113,
   memory: 7114,
+  null: 7115,
 };
 const seedToken = randomBytes(24).toString('base64url');
 const edgeToken = randomBytes(24).toString('base64url');
@@ -243,14 +252,66 @@ const percentile = (values, p) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 
-async function measure(name, url, headers, body) {
-  log(`${name}: saturation, ${CONNECTIONS} connections, ${DURATION} s`);
-  const saturation = figures(await load(url, headers, body));
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map(l => l.toFixed(2))
+    .join(' ');
+
+async function saturate(name, url, headers, body) {
+  const loadBefore = loadAverage();
   log(
-    `${name}: ${saturation.requestsPerSecond} req/s, p99 ${saturation.p99Ms} ms; now offered ${RATE} req/s`,
+    `${name}: saturation, ${CONNECTIONS} connections, ${DURATION} s (load ${loadBefore})`,
   );
-  const offered = figures(await load(url, headers, body, RATE));
-  return { name, saturation, offered };
+  const r = { ...figures(await load(url, headers, body)), loadBefore };
+  log(`${name}: ${r.requestsPerSecond} req/s, p99 ${r.p99Ms} ms`);
+  return r;
+}
+
+/** The offered-rate phase, from a load generator process of its own. */
+async function offer(name, url, headers, body) {
+  await sleep(COOL_DOWN_MS);
+  const loadBefore = loadAverage();
+  log(`${name}: offered ${RATE} req/s for ${DURATION} s (load ${loadBefore})`);
+  const options = {
+    url,
+    rate: RATE,
+    seconds: DURATION,
+    warmupSeconds: 3,
+    maxSockets: OFFERED_SOCKETS,
+    headers: Array.from({ length: KEYS }, (_, n) => ({
+      ...headers(n),
+    })),
+    bodies: Array.from({ length: 1000 }, (_, n) => JSON.stringify(body(n))),
+  };
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'benchmarks/ofrep-offered-load.mjs'),
+      JSON.stringify(options),
+    ],
+    { encoding: 'utf8', timeout: (DURATION + 60) * 1000 },
+  );
+  if (r.status !== 0)
+    throw new Error(`offered load against ${url} failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop());
+  log(
+    `${name}: p99 ${out.fromSchedule.p99Ms} ms from schedule, ${out.fromSend.p99Ms} ms from send, generator lag p99 ${out.sendLag.p99Ms} ms`,
+  );
+  return {
+    requests: out.requests,
+    achievedRate: out.achievedRate,
+    p50Ms: out.fromSchedule.p50Ms,
+    p99Ms: out.fromSchedule.p99Ms,
+    p999Ms: out.fromSchedule.p999Ms,
+    maxMs: out.fromSchedule.maxMs,
+    p99FromSendMs: out.fromSend.p99Ms,
+    generatorLagP99Ms: out.sendLag.p99Ms,
+    maxInFlight: out.maxInFlight,
+    errors: out.errors + out.timeouts,
+    non2xx: out.non2xx,
+    loadBefore,
+  };
 }
 
 /** 100 flag sets of 100 flags each, shaped like the demo's (segment + fractional split). */
@@ -447,25 +508,33 @@ try {
     { cwd: root },
   );
 
+  start(
+    'null',
+    process.execPath,
+    [path.join(root, 'benchmarks/ofrep-null-server.mjs'), String(PORT.null)],
+    { cwd: root },
+  );
+  const gantryHeaders = n => ({ authorization: `Bearer ${keys[n % KEYS]}` });
+  const gantryBody = n => ({ context: { targetingKey: `user-${n}` } });
   const targets = [
-    [
-      'bare engine (node:http + flagd-core + SHA-256 key check)',
-      `http://127.0.0.1:${PORT.bare}/ofrep/v1/evaluate/flags/${FLAG}`,
-    ],
-    [
-      'edge, standalone replica (packages/flags-edge build)',
-      `http://127.0.0.1:${PORT.edgeA}/ofrep/v1/evaluate/flags/${FLAG}`,
-    ],
-    [
-      'edge, in-process listener (backend bundle, :7109)',
-      `http://127.0.0.1:${PORT.listener}/ofrep/v1/evaluate/flags/${FLAG}`,
-    ],
-    [
-      'backend route /api/gantry/ofrep (Express pipeline)',
-      `${gantry}/ofrep/v1/evaluate/flags/${FLAG}`,
-    ],
+    {
+      name: 'bare engine (node:http + flagd-core + SHA-256 key check)',
+      url: `http://127.0.0.1:${PORT.bare}/ofrep/v1/evaluate/flags/${FLAG}`,
+    },
+    {
+      name: 'edge, standalone replica (packages/flags-edge build)',
+      url: `http://127.0.0.1:${PORT.edgeA}/ofrep/v1/evaluate/flags/${FLAG}`,
+    },
+    {
+      name: 'edge, in-process listener (backend bundle, :7109)',
+      url: `http://127.0.0.1:${PORT.listener}/ofrep/v1/evaluate/flags/${FLAG}`,
+    },
+    {
+      name: 'backend route /api/gantry/ofrep (Express pipeline)',
+      url: `${gantry}/ofrep/v1/evaluate/flags/${FLAG}`,
+    },
   ];
-  for (const [name, url] of targets)
+  for (const { name, url } of targets)
     await waitFor(
       `${name} to serve ${FLAG}`,
       async () => {
@@ -474,30 +543,51 @@ try {
       },
       30,
     );
+  await waitFor(
+    'the null server',
+    async () =>
+      (await evaluation(`http://127.0.0.1:${PORT.null}/`, keys[0])).status ===
+      200,
+    30,
+  );
 
-  const results = [];
-  for (const [name, url] of targets)
-    results.push(
-      await measure(
-        name,
-        url,
-        n => ({ authorization: `Bearer ${keys[n % KEYS]}` }),
-        n => ({ context: { targetingKey: `user-${n}` } }),
-      ),
-    );
   log('starting unleash-server (fresh database)');
   const unleash = await startUnleash({ tokens: KEYS, log });
   let unleashVersion;
+  const results = [];
   try {
     unleashVersion = unleash.version;
-    results.push(
-      await measure(
-        `unleash-server ${unleash.version} POST /api/frontend`,
-        `${unleash.url}/api/frontend`,
-        n => ({ authorization: unleash.frontendTokens[n % KEYS] }),
-        n => ({ context: { userId: `user-${n}` } }),
+    const all = [
+      ...targets.map(t => ({
+        ...t,
+        headers: gantryHeaders,
+        body: gantryBody,
+      })),
+      {
+        name: `unleash-server ${unleash.version} POST /api/frontend`,
+        url: `${unleash.url}/api/frontend`,
+        headers: n => ({ authorization: unleash.frontendTokens[n % KEYS] }),
+        body: n => ({ context: { userId: `user-${n}` } }),
+      },
+    ];
+    // Saturation runs first, then every offered-rate run after a cool-down, so no
+    // offered-rate figure is taken while the previous saturation run's load lingers.
+    for (const t of all)
+      results.push({
+        name: t.name,
+        saturation: await saturate(t.name, t.url, t.headers, t.body),
+      });
+    for (const [i, t] of all.entries())
+      results[i].offered = await offer(t.name, t.url, t.headers, t.body);
+    results.push({
+      name: 'null server (node:http, fixed answer: the machine and generator floor)',
+      offered: await offer(
+        'null server',
+        `http://127.0.0.1:${PORT.null}/ofrep/v1/evaluate/flags/${FLAG}`,
+        gantryHeaders,
+        gantryBody,
       ),
-    );
+    });
   } finally {
     await unleash.stop();
   }
@@ -596,6 +686,9 @@ try {
     durationSeconds: DURATION,
     connections: CONNECTIONS,
     offeredRate: RATE,
+    offeredLoad: `open loop from a separate process, keep-alive pool of up to ${OFFERED_SOCKETS} connections, 3 s warm-up, ${
+      COOL_DOWN_MS / 1000
+    } s cool-down`,
     loadAverageBefore: load0,
     loadAverageAfter: os
       .loadavg()
@@ -647,14 +740,21 @@ try {
     unleash: unleashVersion,
   };
 
-  const row = r =>
+  const dash = v => (v === undefined || v === null ? '–' : v);
+  const saturationRow = r =>
     `| ${r.name} | ${r.saturation.requestsPerSecond.toLocaleString(
       'en-US',
     )} | ${r.saturation.p50Ms} | ${r.saturation.p99Ms} | ${
       r.saturation.errors
-    } / ${r.saturation.non2xx} | ${r.offered.p50Ms} | ${r.offered.p99Ms} | ${
+    } / ${r.saturation.non2xx} | ${r.saturation.loadBefore} |`;
+  const offeredRow = r =>
+    `| ${r.name} | ${r.offered.achievedRate} | ${r.offered.p50Ms} | ${
+      r.offered.p99Ms
+    } | ${dash(r.offered.p999Ms)} | ${r.offered.maxMs} | ${
+      r.offered.p99FromSendMs
+    } | ${r.offered.generatorLagP99Ms} | ${r.offered.maxInFlight} | ${
       r.offered.errors
-    } / ${r.offered.non2xx} |`;
+    } / ${r.offered.non2xx} | ${r.offered.loadBefore} |`;
   const md = [
     '# OFREP data plane benchmark (`yarn bench:ofrep`)',
     '',
@@ -662,14 +762,27 @@ try {
       os.cpus().length
     } cores; load average ${summary.loadAverageBefore} before, ${
       summary.loadAverageAfter
-    } after (other work shared the machine). ` +
-      `${DURATION} s per run, ${CONNECTIONS} connections; offered rate ${RATE} req/s (autocannon overallRate). Single evaluation of \`${FLAG}\` (fractional 25/75), ${KEYS} client keys, rate limits raised.`,
+    } after (other work shared the machine). Single evaluation of \`${FLAG}\` (fractional 25/75), ${KEYS} client keys, rate limits raised.`,
     '',
     `Build: ${summary.build}.`,
     '',
-    '| server | req/s (saturation) | p50 ms | p99 ms | errors / non-2xx | p50 ms at offered rate | p99 ms at offered rate | errors / non-2xx |',
-    '|---|---|---|---|---|---|---|---|',
-    ...results.map(row),
+    `## At saturation (autocannon, ${CONNECTIONS} connections, ${DURATION} s each)`,
+    '',
+    '| server | req/s | p50 ms | p99 ms | errors / non-2xx | load average before (1/5/15 min) |',
+    '|---|---|---|---|---|---|',
+    ...results.filter(r => r.saturation).map(saturationRow),
+    '',
+    `## At an offered ${RATE} req/s (open loop, ${DURATION} s after a 3 s warm-up, each after a ${
+      COOL_DOWN_MS / 1000
+    } s cool-down, all after the saturation runs)`,
+    '',
+    `benchmarks/ofrep-offered-load.mjs in a process of its own sends one request every ${
+      1000 / RATE
+    } ms on a fixed schedule over a keep-alive pool of up to ${OFFERED_SOCKETS} connections (opened only when all are busy). Latency is from each request's scheduled time (coordinated omission corrected); "from send" leaves out the generator's own lateness, shown next to it. The null server answers a fixed body without any work: its p99 is the floor this machine allowed in this run.`,
+    '',
+    '| server | achieved req/s | p50 ms | p99 ms | p99.9 ms | max ms | p99 ms from send | generator lag p99 ms | most in flight | errors / non-2xx | load average before |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map(offeredRow),
     '',
     `Ratios (req/s at saturation): edge/bare ${summary.ratios.edgeVsBare}, listener/bare ${summary.ratios.listenerVsBare}, edge/Unleash ${summary.ratios.edgeVsUnleash}, listener/Unleash ${summary.ratios.listenerVsUnleash}, backend route/Unleash ${summary.ratios.routeVsUnleash}.`,
     '',
@@ -684,8 +797,8 @@ try {
   console.log(JSON.stringify(summary));
   const failures = results.filter(
     r =>
-      r.saturation.errors ||
-      r.saturation.non2xx ||
+      r.saturation?.errors ||
+      r.saturation?.non2xx ||
       r.offered.errors ||
       r.offered.non2xx,
   );

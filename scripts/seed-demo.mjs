@@ -121,6 +121,7 @@ await release('checkout', '1.5.0', '0d6a3b2c9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b', [
   ['sarif-gitleaks-clean.json', 'sarif'],
   ['attestation-pr-review.json', 'attestation'],
   ['k6-summary.json', 'load-test'],
+  ['migration-expand-only.json', 'migration'],
 ]);
 // storefront 2.3.0 is ready, and its pipeline (started by dave) asks for production
 await release(

@@ -32,6 +32,13 @@ test('a component shows its Delivery tab with the Gantry overview and pipeline',
   await expect(page.getByText('demo data').first()).toBeVisible();
   await expect(page.getByText('checkout: 1.5.0 adds Apple Pay')).toBeVisible();
   await expect(page.getByText('result[0] < 0.01')).toBeVisible();
+  // the PreSync migration Job of the last sync, joined with the release's migration report
+  const migration = page
+    .getByTestId('migration-step')
+    .filter({ hasText: 'release 1.5.0' });
+  await expect(migration).toContainText('Succeeded');
+  await expect(migration).toContainText('1 migration file');
+  await expect(migration).toContainText('every step has a down migration');
   await page.screenshot({ path: 'artifacts/delivery-tab.png', fullPage: true });
 });
 
@@ -112,16 +119,27 @@ test('deployment history and DORA figures from the seeded notifications', async 
   await page.screenshot({ path: 'artifacts/dora.png', fullPage: true });
 });
 
-test('the Rollouts page lists the paused canary of an entity the user does not own on request', async ({
+test('the Rollouts page lists the paused canaries of the groups the user is in, child groups included, and every entity on request', async ({
   page,
 }) => {
   await signInAsGuest(page);
   await page.goto('/gantry/rollouts');
   await expect(page.getByText('Rollouts waiting for someone')).toBeVisible();
-  // the guest is in group platform; checkout belongs to payments
-  await expect(page.getByText('Nothing is waiting')).toBeVisible();
-  await page.getByLabel('All entities').check();
+  // checkout belongs to payments; the guest is in payments-oncall, a child group of payments
   await expect(page.getByText(/demo\/shop-staging\/checkout/)).toBeVisible();
+  const entities = async () =>
+    Number(
+      /(\d+) entities/.exec(
+        (await page
+          .getByText(/Read from Argo CD and Kubernetes/)
+          .textContent()) ?? '',
+      )?.[1],
+    );
+  const owned = await entities();
+  await page.getByLabel('All entities').check();
+  await expect(page).toHaveURL(/scope=all/);
+  await expect(page.getByText(/demo\/shop-staging\/checkout/)).toBeVisible();
+  await expect.poll(entities).toBeGreaterThanOrEqual(owned);
   await page.screenshot({
     path: 'artifacts/rollouts-page.png',
     fullPage: true,

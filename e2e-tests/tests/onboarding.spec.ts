@@ -14,6 +14,9 @@ test('the onboarding form is filled in the portal; Gantry generates and validate
   await page.getByRole('button', { name: 'Next' }).click();
   await page.locator('#root_image').fill('ghcr.io/acme/inventory');
   await page.getByRole('button', { name: 'Next' }).click();
+  // database, TLS and resilience: the defaults (no migration step, TLS in production, no drill)
+  await expect(page.getByText('Database migrations').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
   // alerting: the defaults (PagerDuty pages, Slack tickets)
   await expect(page.getByText('Pages go to')).toBeVisible();
   await page.getByRole('button', { name: 'Next' }).click();

@@ -42,7 +42,7 @@ export interface Config {
        * Adds to or replaces the built-in policies: `default` (every rule into the last
        * environment, vulnerabilities and tests elsewhere) and `strict` (every rule into
        * the last environment, every rule but approvals elsewhere). `migrations`,
-       * `load-test`, `dr-drill` and `dpia` are opt-in: only policies that name them check them.
+       * `load-test`, `dr-drill`, `dpia` and `chaos-drill` are opt-in: only policies that name them check them.
        */
       policies?: {
         [policy: string]: {
@@ -59,6 +59,7 @@ export interface Config {
             | 'load-test'
             | 'dr-drill'
             | 'dpia'
+            | 'chaos-drill'
           >;
         };
       };
@@ -90,6 +91,25 @@ export interface Config {
         maxAgeDays?: number;
         /** The recovery time objective the drill must meet. Default none. */
         maxRtoSeconds?: number;
+      };
+      /**
+       * The `chaos-drill` rule: a passed resilience drill (evidence format chaos-drill:
+       * canary verdict pass under fault, every experiment recovered) before promotion.
+       * The newest drill of the release decides; without one, the service's newest drill
+       * counts when it passed within maxAgeDays.
+       */
+      chaosDrill?: {
+        /** How old a passed drill of an earlier release may be. Default 30. */
+        maxAgeDays?: number;
+        /** Experiment actions the drill must inject, e.g. [pod-kill, delay]. Default none. */
+        requiredActions?: string[];
+        /** Environment promoted into -> what it sets differently. */
+        environments?: {
+          [environment: string]: {
+            maxAgeDays?: number;
+            requiredActions?: string[];
+          };
+        };
       };
       /**
        * The `dpia` rule, for services whose gantry.dev/personal-data annotation declares
@@ -249,6 +269,19 @@ export interface Config {
        * or canary's label matchers. Checked when used: a bad set gives an Error verdict.
        */
       metricSets?: { [name: string]: Array<{ [key: string]: any }> };
+    };
+    /** DORA figures (the DORA card and /dora). */
+    dora?: {
+      /**
+       * Rollback time objectives, measured per failed deployment over the history: time
+       * to restore (failure detected -> a good version healthy again) and time to
+       * recover (bad change live -> a good version healthy again). A restore that misses
+       * either notifies the entity's owner. Defaults: 5 and 15 minutes.
+       */
+      objectives?: {
+        timeToRestoreMinutes?: number;
+        timeToRecoverMinutes?: number;
+      };
     };
     /** The Rollouts attention page. */
     rollouts?: {

@@ -244,8 +244,37 @@ function application(env, ns, revision, health, sync) {
         startedAt: '2026-11-26T09:58:00Z',
         finishedAt: '2026-11-26T09:58:20Z',
         operation: {
+          sync: { revision },
           initiatedBy:
             env === 'staging' ? { automated: true } : { username: 'alice' },
+        },
+        // The generated overlays' PreSync migration Job ran before the Rollout.
+        syncResult: {
+          revision,
+          resources: [
+            {
+              group: 'batch',
+              version: 'v1',
+              kind: 'Job',
+              namespace: ns,
+              name: 'checkout-migrate',
+              status: 'Synced',
+              message: 'Reached expected number of succeeded pods',
+              hookType: 'PreSync',
+              hookPhase: 'Succeeded',
+              syncPhase: 'PreSync',
+            },
+            {
+              group: 'argoproj.io',
+              version: 'v1alpha1',
+              kind: 'Rollout',
+              namespace: ns,
+              name: 'checkout',
+              status: 'Synced',
+              message: 'rollout.argoproj.io/checkout configured',
+              syncPhase: 'Sync',
+            },
+          ],
         },
       },
       history: [

@@ -82,6 +82,20 @@ const prometheus = {
         },
       ],
     },
+    // Capacity: the kubelet's cAdvisor endpoint and kube-state-metrics, both with their
+    // own namespace/pod/container labels kept (honor_labels), as kube-prometheus scrapes them.
+    {
+      job_name: 'kubelet',
+      metrics_path: '/metrics/cadvisor',
+      honor_labels: true,
+      static_configs: [{ targets: [exporter] }],
+    },
+    {
+      job_name: 'kube-state-metrics',
+      metrics_path: '/metrics/kube-state-metrics',
+      honor_labels: true,
+      static_configs: [{ targets: [exporter] }],
+    },
   ],
 };
 

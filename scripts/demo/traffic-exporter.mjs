@@ -8,6 +8,10 @@
 //                                      http_request_duration_seconds histogram
 //   GET  /healthz                      {startedAt, burning, burnUntil, pods}
 //   POST /burn?seconds=240             search's error ratio goes to 6 % for that long
+//   GET  /metrics/cadvisor             every pod's container CPU and memory use, as the
+//                                      kubelet's cAdvisor endpoint exports them
+//   GET  /metrics/kube-state-metrics   every pod's resource limits and each service's
+//                                      HPA replicas, as kube-state-metrics v2 exports them
 //
 // Besides POST /burn, search burns for 4 minutes every 30 minutes (the occasional burn).
 import http from 'node:http';
@@ -48,6 +52,27 @@ const meanLatency = profile =>
     return acc + share * ((lo + BUCKETS[i]) / 2);
   }, 0);
 
+// Capacity (cAdvisor and kube-state-metrics shapes): CPU follows each pod's request rate,
+// memory sits at a base plus a share per request; search leaks 6 MiB an hour, so after
+// ten minutes its forecast says its pods reach the memory limit in about two days (they
+// restart there, as an OOM kill would); payment-gateway's production HPA runs at its
+// maximum of 4 replicas (it declares no SLOs, so no generated rule turns that into an
+// incident that would mix with the demo's burn-rate incidents).
+const MIB = 1024 * 1024;
+const LIMITS = { cpu: 0.5, memory: 512 * MIB };
+const CPU_SECONDS_PER_REQUEST = 0.012;
+const IDLE_CORES = 0.01;
+const LEAK_BYTES_PER_SECOND = { search: (6 * MIB) / 3600 };
+const HPA_MAX = { 'shop-production/payment-gateway': 4 };
+const DEFAULT_HPA_MAX = 6;
+const capacity = new Map(
+  PODS.map(p => [
+    `${p.namespace}/${p.pod}`,
+    { cpuSeconds: 0, leaked: 0, memoryJitter: 0 },
+  ]),
+);
+const baseMemory = p => 160 * MIB + p.rps * 6 * MIB;
+
 let last = Date.now();
 setInterval(() => {
   const now = Date.now();
@@ -65,8 +90,100 @@ setInterval(() => {
     latency.forEach((cum, i) => {
       s.buckets[i] += n * cum;
     });
+    const c = capacity.get(`${s.pod.namespace}/${s.pod.pod}`);
+    c.cpuSeconds += n * CPU_SECONDS_PER_REQUEST + IDLE_CORES * dt;
+    c.leaked += (LEAK_BYTES_PER_SECOND[s.pod.service] ?? 0) * dt;
+    if (baseMemory(s.pod) + c.leaked >= LIMITS.memory) c.leaked = 0;
+    c.memoryJitter = (Math.random() - 0.5) * 0.5 * MIB;
   }
 }, 1000).unref?.();
+
+const labelsOf = obj =>
+  `{${Object.entries(obj)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',')}}`;
+const containerLabels = p => ({
+  namespace: p.namespace,
+  pod: p.pod,
+  container: p.service,
+});
+
+function cadvisorMetrics() {
+  const cpu = [];
+  const memory = [];
+  for (const p of PODS) {
+    const c = capacity.get(`${p.namespace}/${p.pod}`);
+    const l = {
+      ...containerLabels(p),
+      id: `/kubepods/burstable/pod-${p.pod}/${p.service}`,
+      image: `registry.example.com/shop/${p.service}:${p.hash}`,
+    };
+    cpu.push(
+      `container_cpu_usage_seconds_total${labelsOf({ ...l, cpu: 'total' })} ${
+        c.cpuSeconds
+      }`,
+    );
+    memory.push(
+      `container_memory_working_set_bytes${labelsOf(l)} ${Math.round(
+        baseMemory(p) + c.leaked + c.memoryJitter,
+      )}`,
+    );
+  }
+  return `${[
+    '# HELP container_cpu_usage_seconds_total Cumulative cpu time consumed in seconds.',
+    '# TYPE container_cpu_usage_seconds_total counter',
+    ...cpu,
+    '# HELP container_memory_working_set_bytes Current working set in bytes.',
+    '# TYPE container_memory_working_set_bytes gauge',
+    ...memory,
+  ].join('\n')}\n`;
+}
+
+function kubeStateMetrics() {
+  const limits = PODS.flatMap(p => {
+    const l = { ...containerLabels(p), node: 'demo-node', uid: `uid-${p.pod}` };
+    return [
+      `kube_pod_container_resource_limits${labelsOf({
+        ...l,
+        resource: 'cpu',
+        unit: 'core',
+      })} ${LIMITS.cpu}`,
+      `kube_pod_container_resource_limits${labelsOf({
+        ...l,
+        resource: 'memory',
+        unit: 'byte',
+      })} ${LIMITS.memory}`,
+    ];
+  });
+  const replicas = new Map();
+  for (const p of PODS) {
+    const key = `${p.namespace}/${p.service}`;
+    replicas.set(key, (replicas.get(key) ?? 0) + 1);
+  }
+  const hpa = metric =>
+    [...replicas].map(([key, count]) => {
+      const [namespace, name] = key.split('/');
+      const value =
+        metric === 'spec_max_replicas'
+          ? HPA_MAX[key] ?? DEFAULT_HPA_MAX
+          : count;
+      return `kube_horizontalpodautoscaler_${metric}${labelsOf({
+        namespace,
+        horizontalpodautoscaler: name,
+      })} ${value}`;
+    });
+  return `${[
+    '# HELP kube_pod_container_resource_limits The number of requested limit resource by a container.',
+    '# TYPE kube_pod_container_resource_limits gauge',
+    ...limits,
+    '# HELP kube_horizontalpodautoscaler_spec_max_replicas Upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas.',
+    '# TYPE kube_horizontalpodautoscaler_spec_max_replicas gauge',
+    ...hpa('spec_max_replicas'),
+    '# HELP kube_horizontalpodautoscaler_status_current_replicas Current number of replicas of pods managed by this autoscaler.',
+    '# TYPE kube_horizontalpodautoscaler_status_current_replicas gauge',
+    ...hpa('status_current_replicas'),
+  ].join('\n')}\n`;
+}
 
 function metrics(s) {
   const lines = [
@@ -98,6 +215,14 @@ const server = http.createServer((req, res) => {
     }
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
     return res.end(metrics(s));
+  }
+  if (req.method === 'GET' && url.pathname === '/metrics/cadvisor') {
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    return res.end(cadvisorMetrics());
+  }
+  if (req.method === 'GET' && url.pathname === '/metrics/kube-state-metrics') {
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    return res.end(kubeStateMetrics());
   }
   if (req.method === 'GET' && url.pathname === '/healthz') {
     res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -64,6 +64,10 @@ export class EdgeState {
   /** When the data served was produced by the control plane. */
   dataAt?: string;
   connected = false;
+  /** What the control plane last said about its database (a ping means it reads it). */
+  controlPlaneDatabase?:
+    | { database: 'ok' }
+    | { database: 'down'; since: string };
   /** Sets the control plane sent that flagd-core refused; served from their last good revision. */
   readonly rejected = new Map<string, string>();
 
@@ -118,6 +122,14 @@ export class EdgeState {
 
   /** Applies one stream message; `from` says whether it is live or read back from disk. */
   apply(message: EdgeMessage, from: EdgeSource = 'stream'): void {
+    if (message.type === 'status') {
+      this.controlPlaneDatabase = {
+        database: 'down',
+        since: message.since,
+      };
+      return;
+    }
+    if (message.type === 'ping') this.controlPlaneDatabase = { database: 'ok' };
     if (from === 'stream')
       this.lastContactMs =
         this.now() -

@@ -165,6 +165,8 @@ export class StreamClient {
     if (event === 'snapshot') message = { type: 'snapshot', snapshot: payload };
     else if (event === 'set') message = { type: 'set', set: payload };
     else if (event === 'keys') message = { type: 'keys', keys: payload.keys };
+    else if (event === 'status' && payload.database === 'down')
+      message = { type: 'status', database: 'down', since: payload.since };
     else return;
     this.opts.state.apply(message);
     if (message.type === 'snapshot') {

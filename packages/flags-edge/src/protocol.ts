@@ -52,6 +52,11 @@ export type EdgeMessage =
   | { type: 'set'; set: EdgeFlagSet }
   /** The whole key table (small), replacing the previous one. */
   | { type: 'keys'; keys: EdgeKey[] }
+  /**
+   * Sent instead of a ping while the control plane cannot read its database: it is alive
+   * but cannot vouch for its data, so this does not count as contact.
+   */
+  | { type: 'status'; database: 'down'; since: string }
   | { type: 'ping' };
 
 /** What an edge ships back in batches. */

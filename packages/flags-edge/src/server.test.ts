@@ -442,6 +442,48 @@ describe('the edge server', () => {
     }
   });
 
+  it('reports a control plane that cannot read its database, and does not count that word as contact', async () => {
+    let now = 1_000_000;
+    const state = live(new EdgeState(() => now));
+    const e = await start(
+      { staleAfterMs: 5000, staleMode: 'fail-closed', now: () => now },
+      state,
+    );
+    try {
+      const since = new Date(now).toISOString();
+      const down = () => {
+        now += 1000;
+        state.apply({ type: 'status', database: 'down', since });
+      };
+      for (let i = 0; i < 3; i++) down();
+      expect(await (await fetch(`${e.url}/health`)).json()).toMatchObject({
+        status: 'degraded',
+        serving: true,
+        controlPlane: { database: 'down', since },
+        reason: expect.stringMatching(
+          /cannot read its database .* serving it until the database is back or the staleness limit \(5 s\) passes/,
+        ),
+      });
+      for (let i = 0; i < 3; i++) down();
+      // 6 s of "database down" and no ping: stale, refused
+      const refused = await post(
+        `${e.url}/ofrep/v1/evaluate/flags/payments`,
+        '{}',
+      );
+      expect(refused.status).toBe(503);
+      expect((await (await fetch(`${e.url}/health`)).json()).status).toBe(
+        'stale',
+      );
+      state.apply({ type: 'ping' });
+      expect(await (await fetch(`${e.url}/health`)).json()).toMatchObject({
+        status: 'ok',
+        controlPlane: { database: 'ok' },
+      });
+    } finally {
+      await e.stop();
+    }
+  });
+
   it('refuses to evaluate before it has any data, and says why', async () => {
     const e = await start();
     e.state.apply({ type: 'keys', keys: [key] });

@@ -67,7 +67,13 @@ export interface EdgeServer {
 }
 
 export interface EdgeHealth {
-  status: 'ok' | 'disconnected' | 'snapshot' | 'stale' | 'starting';
+  status:
+    | 'ok'
+    | 'degraded'
+    | 'disconnected'
+    | 'snapshot'
+    | 'stale'
+    | 'starting';
   serving: boolean;
   source: string;
   connected: boolean;
@@ -78,6 +84,8 @@ export interface EdgeHealth {
   staleAfterSeconds: number;
   staleMode: StaleMode;
   reason?: string;
+  /** What the control plane last said about its database. */
+  controlPlane?: { database: 'ok' } | { database: 'down'; since: string };
   flagSets: number;
   streams: number;
   memory: { rssBytes: number; heapUsedBytes: number };
@@ -219,6 +227,8 @@ export function createEdgeServer(
     // Pings arrive only while the control plane can vouch for its data (it reads its
     // database), so a stream that stays open but silent goes stale too.
     const stale = state.hasData && (age ?? Infinity) > staleAfterMs;
+    const db = state.controlPlaneDatabase;
+    const dbDown = db?.database === 'down' ? db : undefined;
     let status: EdgeHealth['status'] = 'ok';
     let reason: string | undefined;
     if (!state.hasData) {
@@ -239,7 +249,23 @@ export function createEdgeServer(
       reason = `Serving the snapshot persisted on disk (revision ${state.revision}); the control plane has not been reached since start.`;
     } else if (!state.connected) {
       status = 'disconnected';
-      reason = `The change stream is down; serving revision ${state.revision} until it is back.`;
+      reason =
+        dbDown === undefined
+          ? `The change stream is down; serving revision ${state.revision} until it is back.`
+          : `The control plane cannot read its database (since ${dbDown.since}); serving revision ${state.revision} until it can.`;
+    } else if (dbDown) {
+      status = 'degraded';
+      reason = `The control plane cannot read its database (since ${
+        dbDown.since
+      }), so it cannot vouch for revision ${
+        state.revision
+      }; serving it until the database is back${
+        staleMode === 'fail-closed'
+          ? ` or the staleness limit (${Math.round(
+              staleAfterMs / 1000,
+            )} s) passes`
+          : ''
+      }.`;
     }
     return {
       status,
@@ -255,6 +281,7 @@ export function createEdgeServer(
       staleAfterSeconds: staleAfterMs / 1000,
       staleMode,
       ...(reason ? { reason } : {}),
+      ...(db ? { controlPlane: db } : {}),
       flagSets: state.setCount,
       streams: streamTotal,
       memory: (m => ({ rssBytes: m.rss, heapUsedBytes: m.heapUsed }))(

@@ -15,9 +15,18 @@ export class UsageAggregator {
     private readonly now: () => number = Date.now,
   ) {}
 
+  private bucketMs = -1;
+  private bucketText = '';
+
+  /** The bucket's start as ISO text, formatted once per bucket rather than per request. */
   private bucket(t: number) {
     const ms = this.bucketMinutes() * 60_000;
-    return new Date(Math.floor(t / ms) * ms).toISOString();
+    const start = Math.floor(t / ms) * ms;
+    if (start !== this.bucketMs) {
+      this.bucketMs = start;
+      this.bucketText = new Date(start).toISOString();
+    }
+    return this.bucketText;
   }
 
   record(entityRef: string, environment: string, key: string, variant: string) {

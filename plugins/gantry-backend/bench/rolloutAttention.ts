@@ -22,13 +22,29 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { readGantryConfig } from '../src/kernel/config/gantryConfig';
-import { DeploymentsService } from '../src/deployments/DeploymentsService';
-import { ArgoCdClient } from '../src/providers/ArgoCdClient';
-import { RolloutsClient } from '../src/providers/RolloutsClient';
-import { RolloutAttentionService } from '../src/rollouts/RolloutAttentionService';
-import { RolloutAttentionSnapshot } from '../src/rollouts/RolloutAttentionSnapshot';
-import { createRolloutsRouter } from '../src/rollouts/router';
+import { built, describeBuild } from './productionBuild';
+
+// The measured code is the built package's (bench/productionBuild.ts), typed as its sources.
+const { readGantryConfig } = built<
+  typeof import('../src/kernel/config/gantryConfig')
+>('kernel/config/gantryConfig');
+const { DeploymentsService } = built<
+  typeof import('../src/deployments/DeploymentsService')
+>('deployments/DeploymentsService');
+const { ArgoCdClient } = built<typeof import('../src/providers/ArgoCdClient')>(
+  'providers/ArgoCdClient',
+);
+const { RolloutsClient } = built<
+  typeof import('../src/providers/RolloutsClient')
+>('providers/RolloutsClient');
+const { RolloutAttentionService } = built<
+  typeof import('../src/rollouts/RolloutAttentionService')
+>('rollouts/RolloutAttentionService');
+const { RolloutAttentionSnapshot } = built<
+  typeof import('../src/rollouts/RolloutAttentionSnapshot')
+>('rollouts/RolloutAttentionSnapshot');
+const { createRolloutsRouter } =
+  built<typeof import('../src/rollouts/router')>('rollouts/router');
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 1000);
 const UPSTREAM_MS = Number(process.env.BENCH_UPSTREAM_MS ?? 100);
@@ -120,6 +136,7 @@ const quantile = (xs: number[], q: number) =>
   ];
 
 async function main() {
+  console.log(describeBuild());
   const fixture = await startFixture();
   const config = new ConfigReader({
     gantry: {
@@ -192,6 +209,7 @@ async function main() {
         ownershipEntityRefs: ['user:default/alice', 'group:default/payments'],
       }),
     } as UserInfoService,
+    groupsOf: async () => ['group:default/payments'],
     snapshot,
     refreshSeconds: 60,
   });

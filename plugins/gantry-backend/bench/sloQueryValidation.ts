@@ -2,9 +2,13 @@
 // Benchmark (not a test): validate SLO specs whose query is adversarial for template
 // matching (an unclosed run of `{`, and `{{ .window` repeated without `}}`) through parseSloSpec, then run
 // the regex the validator used before on the same queries as the peer. Prints ms per
-// spec and the regex/scan ratio. BENCH_SLO_KB (default 100) sets the query size.
+// spec and the regex/scan ratio. BENCH_SLO_KB (default 100) sets the query size. The
+// validator is the built package's (bench/productionBuild.ts says which build).
 import { performance } from 'node:perf_hooks';
-import { parseSloSpec } from '../src/slo/parseSloSpec';
+import { built, describeBuild } from './productionBuild';
+
+const { parseSloSpec } =
+  built<typeof import('../src/slo/parseSloSpec')>('slo/parseSloSpec');
 
 const KB = Number(process.env.BENCH_SLO_KB ?? 100);
 const OLD_ANY_TEMPLATE = /\{\{[^}]*\}\}/g;
@@ -35,6 +39,7 @@ function time(fn: () => void, runs: number): number {
   return (performance.now() - t0) / runs;
 }
 
+console.log(describeBuild());
 for (const [label, query] of Object.entries(inputs)) {
   const doc = spec(query);
   const scan = time(() => {

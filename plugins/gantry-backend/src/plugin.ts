@@ -16,6 +16,7 @@ import Router from 'express-promise-router';
 import { createApprovals } from './approvals/createApprovals';
 import { createAudit } from './audit/createAudit';
 import { createCanary } from './canary/createCanary';
+import { createCapacity } from './capacity/createCapacity';
 import { argocdRollbackRemedy } from './deployments/argocdRollbackRemedy';
 import { createDeployments } from './deployments/createDeployments';
 import { createDrift } from './drift/createDrift';
@@ -102,9 +103,13 @@ export const gantryPlugin = createBackendPlugin({
         const deployments = createDeployments(ctx, {
           history: history.history,
           emergencies: approvals.promotions,
+          evidence: evidence.store,
         });
         const slo = createSlo(ctx);
         const canary = createCanary(ctx, {
+          pipeline: deployments.deployments,
+        });
+        const capacity = createCapacity(ctx, {
           pipeline: deployments.deployments,
         });
         const privacy = createPrivacy(ctx);
@@ -120,6 +125,7 @@ export const gantryPlugin = createBackendPlugin({
           gates: gates.gates,
           history: history.history,
           deployments: deployments.deployments,
+          groupsOf: ref => approvals.approvers.groupsOf(ref),
         });
         const flags = await createFlags(ctx, {
           approvers: approvals.approvers,
@@ -168,6 +174,7 @@ export const gantryPlugin = createBackendPlugin({
           history,
           incidents,
           slo,
+          capacity,
         ])
           router.use(domain.router);
         router.use(databaseUnavailableHandler(deps.logger));

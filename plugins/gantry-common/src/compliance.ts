@@ -11,6 +11,7 @@ export const EVIDENCE_FORMATS = [
   'migration',
   'dr-drill',
   'dpia',
+  'chaos-drill',
 ] as const;
 export type EvidenceFormat = (typeof EVIDENCE_FORMATS)[number];
 
@@ -135,6 +136,8 @@ export interface EvidenceSummary {
     verified: boolean;
     runbook?: string;
   };
+  /** A failure-injection drill during a staging canary (format `chaos-drill`). */
+  chaosDrill?: ChaosDrillSummary;
   /** A data protection impact assessment (format `dpia`, GDPR Art. 35). */
   dpia?: {
     assessedAt: string;
@@ -142,6 +145,29 @@ export interface EvidenceSummary {
     outcome: 'approved' | 'approved-with-conditions' | 'rejected';
     reviewDue?: string;
   };
+}
+
+/** One fault a chaos drill injected (Chaos Mesh kind and action) and when it was over. */
+export interface ChaosExperiment {
+  /** Chaos Mesh kind, e.g. PodChaos, NetworkChaos, StressChaos. */
+  kind: string;
+  /** e.g. pod-kill, delay, loss. */
+  action: string;
+  name: string;
+  injectedAt: string;
+  /** When the service was healthy again after the fault; absent when it never recovered. */
+  recoveredAt?: string;
+}
+
+/** A resilience drill: faults injected while a canary ran, and how the analysis judged it. */
+export interface ChaosDrillSummary {
+  environment: string;
+  release: string;
+  experiments: ChaosExperiment[];
+  canaryVerdict: 'pass' | 'fail' | 'inconclusive';
+  analysisRun?: string;
+  /** The newest injection time, which dates the drill. */
+  ranAt: string;
 }
 
 /** One finding of the migration linter (squawk) in a release's migration files. */

@@ -1,3 +1,5 @@
+import type { RollbackObjectivesView } from './rollbackObjectives';
+
 /** One measurement of an analysis metric, with the value Argo Rollouts judged. */
 export interface AnalysisMeasurementView {
   phase: string;
@@ -121,6 +123,64 @@ export interface ApplicationView {
     initiatedBy?: string;
   }>;
   rollouts: RolloutView[];
+  /** The database migration step (Argo CD PreSync hook Job) of the last sync, when it had one. */
+  migration?: MigrationStepView;
+}
+
+/** How a release's migrations can be undone, from its `migration` evidence. */
+export interface MigrationPlanView {
+  files: number;
+  findings: { total: number; errors: number; warnings: number };
+  /** Backward-incompatible changes in expand steps. */
+  breaking: number;
+  /** Files with a down migration. */
+  reversible: number;
+  /** Files that cannot be undone, with the reason CI gave. */
+  forwardOnly: Array<{ file: string; reason: string }>;
+}
+
+/** One PreSync hook Job of an Argo CD sync (status.operationState.syncResult.resources[]). */
+export interface MigrationJobView {
+  name: string;
+  namespace?: string;
+  /** Argo CD's hookPhase: Running, Succeeded, Failed, Error or Terminating. */
+  phase: string;
+  message?: string;
+}
+
+/**
+ * The migration step of an environment's last sync: the PreSync hook Job(s) Argo CD ran
+ * and the release that sync deployed, joined with that release's migration report.
+ */
+export interface MigrationStepView {
+  /** The worst phase of the jobs (Failed/Error before Running before Succeeded). */
+  phase: string;
+  jobs: MigrationJobView[];
+  /** The revision(s) the sync deployed. */
+  revisions: string[];
+  /** The release those revisions run (rendered manifests); absent when Gantry cannot tell. */
+  release?: string;
+  /** The release's migration report; absent when none was uploaded. */
+  plan?: MigrationPlanView;
+}
+
+/** Releases a rollback would undo whose migrations cannot be undone. */
+export interface IrreversibleMigration {
+  release: string;
+  forwardOnly: Array<{ file: string; reason: string }>;
+}
+
+/** What rolling an application back to a history entry does to the database schema. */
+export interface RollbackMigrationCheck {
+  historyId: number;
+  /** The release(s) the target deployment runs. */
+  target: string[];
+  /** The releases deployed after the target, which the rollback goes back past. */
+  undone: string[];
+  /** Of those, the ones with forward-only migrations: the rollback needs an acknowledgement. */
+  irreversible: IrreversibleMigration[];
+  /** Of those, the ones without a migration report (Gantry cannot tell). */
+  unreported: string[];
 }
 
 /** Argo CD's spec.syncPolicy.automated. */
@@ -147,6 +207,8 @@ export interface ArgoCdActionBody {
   emergency?: { reason: string };
   /** enable-auto-sync: the policy to restore. */
   automated?: AutomatedSyncPolicy;
+  /** rollback: past a release whose migration is forward-only, confirms the schema stays. */
+  acknowledgeIrreversibleMigration?: boolean;
 }
 
 /** What an Argo CD action did, for the Delivery tab to say truthfully. */
@@ -167,6 +229,8 @@ export interface ArgoCdActionResult {
   autoSyncDisabled?: { previous: AutomatedSyncPolicy };
   /** enable-auto-sync turned it back on with this policy. */
   autoSyncEnabled?: AutomatedSyncPolicy;
+  /** A rollback past releases with forward-only migrations, acknowledged by the caller. */
+  irreversibleMigrations?: IrreversibleMigration[];
 }
 
 export interface DeploymentsView {
@@ -244,6 +308,8 @@ export interface DoraView {
   };
   /** One bucket per day (7d), week (30d, 90d) or month-long 4-week span (365d). */
   trend: Array<{ start: string } & DoraFigures>;
+  /** Rollback time objectives over the period (gantry.dora.objectives). */
+  rollbackObjectives?: RollbackObjectivesView;
 }
 
 /** A rollout somebody has to look at: paused for promotion or on analysis. */

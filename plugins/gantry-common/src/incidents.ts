@@ -80,3 +80,11 @@ export interface IncidentDetail extends Incident {
   /** Sources that could not be read while working out the remedies. */
   errors: string[];
 }
+
+/** The on-call page's incidents: the newest ones, and how many match in all. */
+export interface OnCallIncidents {
+  items: Incident[];
+  total: number;
+  /** True when `items` leaves out older incidents (`total` > `items.length`). */
+  truncated: boolean;
+}

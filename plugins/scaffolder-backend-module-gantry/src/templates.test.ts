@@ -5,7 +5,6 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -14,41 +13,10 @@ import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-
 import { scaffolderModuleGantry } from './module';
 import { validateTree } from './gitops/validate';
 import { amtoolRoutesTest } from './gitops/amtool';
+import { directoryContents, writeOut } from './__testUtils__/dryRunFiles';
 
 jest.setTimeout(120_000);
 const templatesDir = path.resolve(__dirname, '../../../templates');
-
-/** A template folder as the dry-run API takes it: every file, base64. */
-function directoryContents(dir: string) {
-  const out: Array<{ path: string; base64Content: string }> = [];
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), {
-      withFileTypes: true,
-    })) {
-      const r = path.posix.join(rel, e.name);
-      if (e.isDirectory()) walk(r);
-      else
-        out.push({
-          path: r,
-          base64Content: fs.readFileSync(path.join(dir, r)).toString('base64'),
-        });
-    }
-  };
-  walk('');
-  return out;
-}
-
-function writeOut(contents: Array<{ path: string; base64Content: string }>) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-dry-run-'));
-  for (const f of contents) {
-    fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
-    fs.writeFileSync(
-      path.join(dir, f.path),
-      Buffer.from(f.base64Content, 'base64'),
-    );
-  }
-  return dir;
-}
 
 describe('templates in a dry run through the real scaffolder backend', () => {
   let server: any;
@@ -394,6 +362,83 @@ describe('templates in a dry run through the real scaffolder backend', () => {
     });
   });
 
+  it('service-onboarding adds a migration hook, TLS in staging and a staging chaos drill from the form', async () => {
+    const r = await dryRun('service-onboarding', {
+      name: 'orders',
+      description: 'Orders',
+      owner: 'group:default/platform',
+      namespace: 'shop',
+      image: 'ghcr.io/acme/orders',
+      strategy: 'canary',
+      secretStore: 'vault',
+      availabilityObjective: 99.9,
+      pager: 'pagerduty',
+      ticket: 'slack',
+      trafficRouting: 'nginx',
+      migrationTool: 'liquibase',
+      migrationImage: 'ghcr.io/acme/orders-migrations',
+      migrationTimeoutSeconds: 900,
+      requireTlsInStaging: true,
+      tlsClusterIssuer: 'letsencrypt',
+      chaosDrill: true,
+      chaosExperiments: ['pod-kill', 'latency'],
+      chaosDuration: '90s',
+      repoUrl: 'github.com?owner=acme&repo=orders',
+    });
+    expect(failures(r)).toEqual([]);
+    const dir = writeOut(r.directoryContents);
+    const read = (rel: string) =>
+      parseAllDocuments(fs.readFileSync(path.join(dir, rel), 'utf8')).map(d =>
+        d.toJS(),
+      );
+    const job = read('deploy/base/migration.yaml').find(o => o.kind === 'Job');
+    expect(job.spec.activeDeadlineSeconds).toBe(900);
+    expect(job.spec.template.spec.containers[0]).toMatchObject({
+      image: 'ghcr.io/acme/orders-migrations:0.1.0',
+      command: ['liquibase', 'update'],
+    });
+    for (const env of ['staging', 'production'])
+      expect(read(`deploy/overlays/${env}/route.yaml`)[0].spec.tls).toEqual([
+        {
+          hosts: [expect.stringContaining('orders')],
+          secretName: 'orders-tls',
+        },
+      ]);
+    expect(
+      r.directoryContents.map(f => f.path).filter(p => p.includes('chaos')),
+    ).toEqual(
+      expect.arrayContaining([
+        'deploy/chaos/README.md',
+        'deploy/overlays/staging/chaos-drill.yaml',
+        'deploy/overlays/staging/chaos/pod-kill.yaml',
+        'deploy/overlays/staging/chaos/latency.yaml',
+      ]),
+    );
+    expect(
+      read('deploy/overlays/staging/chaos/latency.yaml')[0].spec.duration,
+    ).toBe('90s');
+    expect(
+      await validateTree(path.join(dir, 'deploy'), {
+        build: 'kustomize',
+        requireTls: ['staging', 'production'],
+      }),
+    ).toMatchObject({ valid: true, unchecked: [] });
+
+    // left at their defaults, none of the three appears
+    const plain = await dryRun('add-gitops-overlays', {
+      component: 'component:default/payment-gateway',
+      namespace: 'payments',
+      image: 'ghcr.io/acme/payment-gateway',
+      gitopsRepoUrl: 'github.com?owner=acme&repo=gitops',
+    });
+    expect(failures(plain)).toEqual([]);
+    expect(
+      plain.directoryContents
+        .map(f => f.path)
+        .filter(p => /migration|chaos/.test(p)),
+    ).toEqual([]);
+  });
+
   it('platform-bootstrap renders an app of apps that builds and validates for both environments', async () => {
     const r = await dryRun('platform-bootstrap', {
       gitopsRepoUrl: 'https://github.com/acme/platform-gitops',
@@ -458,5 +503,14 @@ describe('templates in a dry run through the real scaffolder backend', () => {
       'image',
       'gitopsRepoUrl',
     ]);
+    // the template UI shows the optional sections with their descriptions
+    const props = overlays.schema.input.properties;
+    expect(props.migration.properties.tool.description).toContain(
+      'flyway, liquibase, atlas, prisma, knex, golang-migrate, custom',
+    );
+    expect(props.chaos.description).toContain('refused in production');
+    expect(props.tls.properties.clusterIssuer.description).toContain(
+      'cert-manager',
+    );
   });
 });

@@ -5,9 +5,11 @@ import {
   type ArgoCdActionName,
   type ArgoCdActionResult,
   type AutomatedSyncPolicy,
+  type RollbackMigrationCheck,
 } from '@gantry/plugin-gantry-common';
 import type { AuditService } from '../kernel/audit/AuditService';
 import type { ArgoCdClient } from '../providers/ArgoCdClient';
+import type { MigrationSteps } from './MigrationSteps';
 import type { ProductionGate } from './productionGate';
 
 export type ArgoCdAction = ArgoCdActionName;
@@ -29,6 +31,7 @@ export class ArgoCdActionService {
       argocd: ArgoCdClient;
       audit: AuditService;
       gate: ProductionGate;
+      migrations: MigrationSteps;
     },
   ) {}
 
@@ -61,6 +64,37 @@ export class ArgoCdActionService {
     return { appNamespace, app };
   }
 
+  /** What rolling the app back to `historyId` does to its database schema. */
+  async rollbackCheck(input: {
+    entity: Entity;
+    entityRef: string;
+    instance: string;
+    name: string;
+    historyId: number;
+  }): Promise<RollbackMigrationCheck> {
+    const { instance, name } = input;
+    const owned = await this.ownedApp(
+      input.entity,
+      input.entityRef,
+      instance,
+      name,
+    );
+    const app =
+      owned.app ??
+      (await this.deps.argocd.getApplication(
+        instance,
+        name,
+        owned.appNamespace,
+      ));
+    return this.deps.migrations.rollbackCheck(
+      input.entityRef,
+      instance,
+      app,
+      input.historyId,
+      owned.appNamespace,
+    );
+  }
+
   async act(input: {
     entity: Entity;
     entityRef: string;
@@ -73,6 +107,8 @@ export class ArgoCdActionService {
     emergency?: { reason: string };
     /** enable-auto-sync: the policy to restore (a rollback's result says the previous one). */
     automated?: AutomatedSyncPolicy;
+    /** rollback: goes back past a release with a forward-only migration knowingly. */
+    acknowledgeIrreversibleMigration?: boolean;
     actor: string;
   }): Promise<ArgoCdActionResult> {
     const { instance, name, action } = input;
@@ -127,10 +163,31 @@ export class ArgoCdActionService {
       appNamespace,
       revisions,
     );
+    const migrations =
+      action === 'rollback'
+        ? await this.deps.migrations.rollbackCheck(
+            input.entityRef,
+            instance,
+            app,
+            input.historyId!,
+            appNamespace,
+            gate?.releases.map(r => r.version),
+          )
+        : undefined;
+    if (migrations)
+      this.deps.migrations.requireAcknowledgement(
+        name,
+        migrations,
+        input.acknowledgeIrreversibleMigration,
+      );
+    const irreversible = migrations?.irreversible.length
+      ? migrations.irreversible
+      : undefined;
     const result: ArgoCdActionResult = {
       action,
       application: name,
       ...(gate ? { gate } : {}),
+      ...(irreversible ? { irreversibleMigrations: irreversible } : {}),
     };
 
     if (action === 'sync') {
@@ -161,6 +218,12 @@ export class ArgoCdActionService {
         : {}),
       ...(result.autoSyncEnabled ? { automated: result.autoSyncEnabled } : {}),
       ...(gate ? { gate } : {}),
+      ...(irreversible
+        ? {
+            irreversibleMigrations: irreversible,
+            acknowledgedIrreversibleMigration: true,
+          }
+        : {}),
     });
     return result;
   }

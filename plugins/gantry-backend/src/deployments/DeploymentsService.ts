@@ -13,6 +13,7 @@ import { matchesLabels, type LabelSelector } from '../kernel/labelSelector';
 import { rolloutView } from './rolloutView';
 import { applicationView } from './applicationView';
 import { clusterOf } from './clusterOf';
+import type { MigrationSteps } from './MigrationSteps';
 
 /**
  * An entity's pipeline: its Argo CD Applications (found by the argocd/* annotations other
@@ -40,6 +41,8 @@ export class DeploymentsService {
       /** Keeps what Argo CD shows beyond its own history limit. */
       history?: ArgoCdHistorySink;
       logger?: LoggerService;
+      /** The migration step of each environment's last sync, with the release's report. */
+      migrations?: MigrationSteps;
     },
   ) {}
 
@@ -110,12 +113,18 @@ export class DeploymentsService {
             ? { demo: true }
             : {}),
         };
-        const [rollouts, commit] = await Promise.all([
+        const [rollouts, commit, migration] = await Promise.all([
           this.rolloutsFor(view, selector, errors),
           this.commitOf(instance, app, view, errors),
+          this.migrationOf(entityRef, instance, app, appNamespace, errors),
         ]);
         await this.backfill(entityRef, instance, app, view.environment, commit);
-        return { ...view, commit, rollouts };
+        return {
+          ...view,
+          commit,
+          rollouts,
+          ...(migration ? { migration } : {}),
+        };
       }),
     );
     applications.sort(
@@ -157,6 +166,31 @@ export class DeploymentsService {
       this.deps.logger?.warn(
         `Could not store Argo CD history of ${instance}/${app.metadata?.name}: ${e}`,
       );
+    }
+  }
+
+  private async migrationOf(
+    entityRef: string,
+    instance: string,
+    app: any,
+    appNamespace: string | undefined,
+    errors: DeploymentsView['errors'],
+  ) {
+    try {
+      return await this.deps.migrations?.step(
+        entityRef,
+        instance,
+        app,
+        appNamespace,
+      );
+    } catch (e) {
+      errors.push({
+        source: `argocd:${instance}`,
+        message: `Migration step of ${app.metadata?.name}: ${
+          (e as Error).message
+        }`,
+      });
+      return undefined;
     }
   }
 

@@ -37,5 +37,20 @@ export const argocdActionBody = z
       })
       .strict()
       .optional(),
+    /** rollback: goes back past a release whose migration is forward-only, knowingly. */
+    acknowledgeIrreversibleMigration: z.boolean().optional(),
+  })
+  .strict();
+
+/** The query of GET …/argocd/:instance/applications/:application/rollback-check. */
+export const rollbackCheckQuery = z
+  .object({
+    id: z
+      .string({ required_error: 'is required: ?id=<status.history[].id>' })
+      .regex(
+        /^\d+$/,
+        'must be the status.history[].id of the deployment to return to',
+      )
+      .transform(Number),
   })
   .strict();

@@ -348,6 +348,8 @@ describe.each(databases.eachSupportedId())(
         `GET manifests ?revisions=${'1'.repeat(
           40,
         )}&sourcePositions=1&revisions=7.1.0&sourcePositions=2`,
+        // 1.4.2, which the rollback goes back past (no migration report: no acknowledgement).
+        'GET manifests ?revisions=9f8e7d6c5b4a39281706f5e4d3c2b1a098765432&sourcePositions=1&revisions=7.2.0&sourcePositions=2',
         'PATCH checkout-production merge {"spec":{"syncPolicy":{"automated":null}}}',
         'POST checkout-production/rollback {"id":1,"prune":false,"dryRun":false}',
       ]);
@@ -393,6 +395,9 @@ describe.each(databases.eachSupportedId())(
       expect(res.status).toBe(503);
       expect(res.body.error.message).toContain('etcdserver: timeout');
       expect(seen).toEqual([
+        // The rollback reads the releases it returns to and goes back past (their migrations).
+        `GET manifests ?revision=${'1'.repeat(40)}`,
+        'GET manifests ?revision=0d6a3b2c9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b',
         'PATCH checkout-staging merge {"spec":{"syncPolicy":{"automated":null}}}',
         'PATCH checkout-staging merge {"spec":{"syncPolicy":{"automated":{"prune":true,"selfHeal":true}}}}',
       ]);
@@ -420,6 +425,8 @@ describe.each(databases.eachSupportedId())(
         autoSyncDisabled: { previous: { prune: true, selfHeal: true } },
       });
       expect(seen).toEqual([
+        `GET manifests ?revision=${'1'.repeat(40)}`,
+        'GET manifests ?revision=0d6a3b2c9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b',
         'PATCH checkout-staging merge {"spec":{"syncPolicy":{"automated":null}}}',
         expect.stringMatching(/^POST checkout-staging\/rollback /),
       ]);

@@ -6,6 +6,8 @@ import {
   DeploymentsService,
   type ArgoCdHistorySink,
 } from './DeploymentsService';
+import { MigrationSteps } from './MigrationSteps';
+import type { ReleaseEvidence } from './migrationStep';
 import { createDeploymentsRouter } from './router';
 
 /** The pipeline per entity (Argo CD applications with their Rollouts) and the Argo CD actions. */
@@ -14,14 +16,21 @@ export function createDeployments(
   deps: {
     history: ArgoCdHistorySink;
     emergencies: EmergencyPromotions;
+    /** Each release's migration report, for the migration step and rollbacks. */
+    evidence: ReleaseEvidence;
   },
 ) {
+  const migrations = new MigrationSteps({
+    argocd: ctx.providers.argocd,
+    evidence: deps.evidence,
+  });
   const deployments = new DeploymentsService({
     argocd: ctx.providers.argocd,
     rollouts: ctx.providers.rollouts,
     config: ctx.config,
     history: deps.history,
     logger: ctx.logger,
+    migrations,
   });
   const productionGate = new ProductionGate({
     argocd: ctx.providers.argocd,
@@ -33,6 +42,7 @@ export function createDeployments(
     argocd: ctx.providers.argocd,
     audit: ctx.audit,
     gate: productionGate,
+    migrations,
   });
   return {
     router: createDeploymentsRouter({

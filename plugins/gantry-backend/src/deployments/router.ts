@@ -7,8 +7,8 @@ import {
 } from '@gantry/plugin-gantry-common';
 import type { EntityAccess } from '../kernel/http/EntityAccess';
 import { actorOf } from '../kernel/http/principal';
-import { parseBody } from '../kernel/http/validate';
-import { argocdActionBody } from './actionBody';
+import { parseBody, parseQuery } from '../kernel/http/validate';
+import { argocdActionBody, rollbackCheckQuery } from './actionBody';
 import type { ArgoCdAction, ArgoCdActionService } from './ArgoCdActionService';
 import type { DeploymentsService } from './DeploymentsService';
 
@@ -20,6 +20,13 @@ const PERMISSIONS: Record<ArgoCdAction, typeof gantryArgoCdSyncPermission> = {
   'enable-auto-sync': gantryArgoCdSyncPermission,
 };
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+function checkNames(params: { instance: string; application: string }) {
+  for (const key of ['instance', 'application'] as const) {
+    if (!NAME.test(params[key]))
+      throw new InputError(`Invalid ${key} '${params[key]}'.`);
+  }
+}
 
 export function createDeploymentsRouter(deps: {
   access: EntityAccess;
@@ -33,6 +40,25 @@ export function createDeploymentsRouter(deps: {
     const { entity: e, entityRef } = await deps.access.resolve(req);
     res.json(await deps.deployments.forEntity(e, entityRef));
   });
+
+  // Read-only: the rollback dialog asks before it offers to confirm.
+  router.get(
+    `${entity}/argocd/:instance/applications/:application/rollback-check`,
+    async (req, res) => {
+      const { entity: e, entityRef } = await deps.access.resolve(req);
+      checkNames(req.params);
+      const { id } = parseQuery(rollbackCheckQuery, req.query);
+      res.json(
+        await deps.argocdActions.rollbackCheck({
+          entity: e,
+          entityRef,
+          instance: req.params.instance,
+          name: req.params.application,
+          historyId: id,
+        }),
+      );
+    },
+  );
 
   router.post(
     `${entity}/argocd/:instance/applications/:application/:action`,
@@ -48,10 +74,7 @@ export function createDeploymentsRouter(deps: {
           }'. Use one of: ${Object.keys(PERMISSIONS).join(', ')}.`,
         );
       }
-      for (const key of ['instance', 'application'] as const) {
-        if (!NAME.test(req.params[key]))
-          throw new InputError(`Invalid ${key} '${req.params[key]}'.`);
-      }
+      checkNames(req.params);
       const body = parseBody(argocdActionBody, req.body ?? {});
       const {
         credentials,
@@ -69,6 +92,8 @@ export function createDeploymentsRouter(deps: {
           release: body.release,
           emergency: body.emergency,
           automated: body.automated,
+          acknowledgeIrreversibleMigration:
+            body.acknowledgeIrreversibleMigration,
           actor: actorOf(credentials),
         }),
       );

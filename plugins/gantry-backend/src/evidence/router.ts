@@ -51,6 +51,7 @@ const CONTENT_TYPES: Record<EvidenceFormat, string> = {
   migration: 'application/json',
   'dr-drill': 'application/json',
   dpia: 'application/json',
+  'chaos-drill': 'application/json',
 };
 
 export function createEvidenceRouter(deps: {

@@ -30,7 +30,7 @@ type Listener = (set: CompiledFlagSet) => void;
 /**
  * Compiled flag sets in memory, reloaded when their revision moves. A change made here
  * is pushed to subscribers at once; changes made by other replicas are noticed by
- * polling the revisions table every `pollMs`.
+ * polling the revisions table every `pollMs` (or from the edge feed's poll of it).
  */
 export class FlagSetRegistry implements FlagSetListener {
   private readonly cache = new Map<
@@ -58,7 +58,12 @@ export class FlagSetRegistry implements FlagSetListener {
   constructor(
     private readonly store: FlagStore,
     private readonly logger: LoggerService,
-    private readonly opts: { pollMs: number; flushEvaluationsEvery: number } = {
+    private readonly opts: {
+      pollMs: number;
+      flushEvaluationsEvery: number;
+      /** Off when revisions are handed in through `applyRevisions` instead. */
+      pollRevisions?: boolean;
+    } = {
       pollMs: 1000,
       flushEvaluationsEvery: 60,
     },
@@ -136,7 +141,22 @@ export class FlagSetRegistry implements FlagSetListener {
 
   /** Picks up changes committed by other replicas. */
   async poll(): Promise<void> {
-    for (const r of await this.store.revisions()) {
+    this.applyRevisions(await this.store.revisions());
+  }
+
+  /**
+   * Every set's revision as just read from the database, by this registry's own poll or
+   * by the edge feed's (which reads the same table on the same interval; one read
+   * serves both when `pollRevisions` is off).
+   */
+  applyRevisions(
+    revisions: Array<{
+      entityRef: string;
+      environment: string;
+      revision: number;
+    }>,
+  ): void {
+    for (const r of revisions) {
       const id = flagSetId(r.entityRef, r.environment);
       const known = this.revisions.get(id);
       if (known !== undefined && r.revision <= known) continue;
@@ -174,14 +194,35 @@ export class FlagSetRegistry implements FlagSetListener {
       });
   }
 
+  /**
+   * Writes the counts gathered since the last flush. When the write fails they are
+   * merged back (with whatever was counted meanwhile) for the next flush, not lost.
+   */
   async flushEvaluations(): Promise<void> {
     if (!this.counts.size) return;
     const rows = [...this.counts.values()];
     this.counts.clear();
+    try {
+      await this.store.addEvaluationCounts(rows);
+    } catch (e) {
+      for (const row of rows) {
+        const id = [
+          row.entityRef,
+          row.environment,
+          row.key,
+          row.variant,
+          row.bucketStart,
+        ].join('\u0000');
+        const hit = this.counts.get(id);
+        if (hit) hit.count += row.count;
+        else this.counts.set(id, row);
+      }
+      throw e;
+    }
+    // The counts are stored; a failure to stamp "last evaluated" must not count them twice.
     const flags = new Map(
       rows.map(r => [`${r.entityRef}#${r.environment}#${r.key}`, r]),
     );
-    await this.store.addEvaluationCounts(rows);
     await this.store.markEvaluated(
       [...flags.values()],
       new Date().toISOString(),
@@ -191,7 +232,7 @@ export class FlagSetRegistry implements FlagSetListener {
   start(): void {
     const tick = async () => {
       try {
-        await this.poll();
+        if (this.opts.pollRevisions !== false) await this.poll();
         this.polls += 1;
         if (this.polls % this.opts.flushEvaluationsEvery === 0)
           await this.flushEvaluations();

@@ -69,6 +69,8 @@ export async function createFlags(
       1,
       Math.round(60_000 / config.pollIntervalMs),
     ),
+    // the edge feed reads the revisions table on the same interval and hands it over
+    pollRevisions: false,
   });
   // The data plane's feed: flag sets and key hashes in memory for the edges and the
   // OFREP routes, told about local commits at once.
@@ -78,6 +80,7 @@ export async function createFlags(
     keyStore,
     pollMs: config.pollIntervalMs,
     rateLimitPerSecond: config.rateLimitPerSecond,
+    onRevisions: revisions => registry.applyRevisions(revisions),
   });
   const listener = {
     changed(entityRef: string, environment: string) {

@@ -20,9 +20,11 @@ import type {
 import type { AllowlistStore } from './AllowlistStore';
 import type { GateOverrideStore } from './GateOverrideStore';
 import type { DrDrillConfig } from './drDrillConfig';
+import type { ChaosDrillConfig } from './chaosDrillConfig';
 import type { DpiaConfig } from './dpiaConfig';
 import type { LoadTestConfig } from './loadTestConfig';
 import { drDrillRule } from './rules/drDrill';
+import { chaosDrillRule } from './rules/chaosDrill';
 import { dpiaRule } from './rules/dpia';
 import { loadTestRule } from './rules/loadTest';
 import { migrationsRule } from './rules/migrations';
@@ -52,6 +54,7 @@ export class GateService {
       /** The opt-in rules' settings and overrides; a policy naming them without these fails them. */
       loadTest?: LoadTestConfig;
       drDrill?: DrDrillConfig;
+      chaosDrill?: ChaosDrillConfig;
       dpia?: DpiaConfig;
       personalData?: PersonalDataDeclarations;
       overrides?: Pick<GateOverrideStore, 'find'>;
@@ -251,6 +254,13 @@ export class GateService {
           return fail('The dr-drill rule is not set up in this backend.');
         return drDrillRule(ctx, {
           config: this.deps.drDrill,
+          releases: this.deps.evidence,
+        });
+      case 'chaos-drill':
+        if (!this.deps.chaosDrill)
+          return fail('The chaos-drill rule is not set up in this backend.');
+        return chaosDrillRule(ctx, {
+          config: this.deps.chaosDrill,
           releases: this.deps.evidence,
         });
       case 'dpia':

@@ -11,6 +11,7 @@ import { createGatesRouter } from './router';
 import { GateOverrideService } from './GateOverrideService';
 import { KnexGateOverrideStore } from './KnexGateOverrideStore';
 import { readDrDrillConfig } from './drDrillConfig';
+import { readChaosDrillConfig } from './chaosDrillConfig';
 import { readDpiaConfig } from './dpiaConfig';
 import { readLoadTestConfig } from './loadTestConfig';
 
@@ -35,6 +36,7 @@ export function createGates(
     signals: deps.signals,
     loadTest: readLoadTestConfig(ctx.rootConfig, ctx.config.environments),
     drDrill: readDrDrillConfig(ctx.rootConfig),
+    chaosDrill: readChaosDrillConfig(ctx.rootConfig, ctx.config.environments),
     dpia: readDpiaConfig(ctx.rootConfig),
     personalData: deps.personalData,
     overrides: overrideStore,

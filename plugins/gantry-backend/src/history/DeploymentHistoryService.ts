@@ -1,4 +1,4 @@
-import type { AuthService } from '@backstage/backend-plugin-api';
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   parseEntityRef,
   stringifyEntityRef,
@@ -13,10 +13,17 @@ import {
   type DeploymentRecord,
   type DoraPeriod,
   type DoraView,
+  type RollbackMeasurement,
+  type RollbackObjectives,
 } from '@gantry/plugin-gantry-common';
+import type { Notifier } from '../kernel/notifier';
 import type { GantryConfig } from '../kernel/config/gantryConfig';
 import { computeDora, median, periodWindows, trendBuckets } from './dora';
 import type { DeploymentStore, SyncObservation } from './DeploymentStore';
+import {
+  computeRollbackObjectives,
+  measureRollbacks,
+} from './rollbackObjectives';
 import type { DeploymentEvent } from './webhookPayloads';
 
 const ROLLOUT_OUTCOME = {
@@ -24,6 +31,17 @@ const ROLLOUT_OUTCOME = {
   'rollout-aborted': 'aborted',
   'analysis-run-failed': 'failed',
 } as const;
+
+/** How far back a webhook looks for the failure a deployment may have restored. */
+const RESTORE_LOOKBACK_MS = 30 * 86_400_000;
+
+const DEFAULT_OBJECTIVES: RollbackObjectives = {
+  timeToRestoreSeconds: 300,
+  timeToRecoverSeconds: 900,
+};
+
+const minutes = (s: number) =>
+  s < 60 ? `${Math.round(s)} s` : `${Math.round((s / 60) * 10) / 10} min`;
 
 /** Earlier deployments looked at to tell a rollback from a new release. */
 const ROLLBACK_LOOKBACK = 50;
@@ -71,6 +89,12 @@ export class DeploymentHistoryService {
       config: GantryConfig;
       /** Incidents feed time to detect and restore; see useIncidents. */
       incidents?: IncidentTimes;
+      /** Rollback time objectives (gantry.dora.objectives); 5 and 15 minutes by default. */
+      objectives?: RollbackObjectives;
+      /** Tells an entity's owner when a restore missed an objective. */
+      notifier?: Notifier;
+      appBaseUrl?: string;
+      logger?: LoggerService;
       now?: () => Date;
     },
   ) {}
@@ -84,9 +108,97 @@ export class DeploymentHistoryService {
     return this.deps.now?.() ?? new Date();
   }
 
+  private get objectives() {
+    return this.deps.objectives ?? DEFAULT_OBJECTIVES;
+  }
+
   async ingest(event: DeploymentEvent): Promise<IngestResult> {
     const instance = this.instanceOf(event.instance);
-    const { entityRef, environment } = await this.resolve(event);
+    const { entity, entityRef, environment } = await this.resolve(event);
+    const restoredBefore = await this.restoredFailures(entityRef, environment);
+    const result = await this.record(event, instance, entityRef, environment);
+    // The deployment is stored: a notice that cannot be sent must not make the
+    // webhook fail (and be redelivered for nothing).
+    await this.alertMissedObjectives(
+      entity,
+      entityRef,
+      environment,
+      restoredBefore,
+    ).catch(e =>
+      this.deps.logger?.warn(
+        `Could not send the rollback objective notice for ${entityRef} (${environment}): ${e}`,
+      ),
+    );
+    return result;
+  }
+
+  /** Failed changes of the last month already restored (or given up on), by deployment id. */
+  private async restoredFailures(entityRef: string, environment: string) {
+    const now = this.now();
+    const all = await this.deps.store.between(
+      entityRef,
+      environment,
+      new Date(now.getTime() - RESTORE_LOOKBACK_MS).toISOString(),
+      new Date(now.getTime() + 86_400_000).toISOString(),
+    );
+    return measureRollbacks(all, this.objectives, now);
+  }
+
+  /**
+   * Notifies the owner of each failure this webhook restored late. Comparing with the
+   * measurements before the webhook makes a redelivered webhook notify nobody again.
+   */
+  private async alertMissedObjectives(
+    entity: Entity,
+    entityRef: string,
+    environment: string,
+    before: RollbackMeasurement[],
+  ) {
+    const { notifier } = this.deps;
+    const owner = entity.spec?.owner;
+    if (!notifier || typeof owner !== 'string') return;
+    const known = new Set(
+      before.filter(m => m.restoredAt).map(m => m.deploymentId),
+    );
+    const late = (await this.restoredFailures(entityRef, environment)).filter(
+      m =>
+        m.restoredAt &&
+        !known.has(m.deploymentId) &&
+        (m.restoreMet === false || m.recoverMet === false),
+    );
+    const { timeToRestoreSeconds: restore, timeToRecoverSeconds: recover } =
+      this.objectives;
+    for (const m of late) {
+      await notifier.notify({
+        recipients: [owner],
+        title: `Rollback objective missed: ${entity.metadata.name} in ${environment}`,
+        description: `Revision ${m.revision.slice(0, 12)} (${
+          m.cause
+        }) was restored in ${minutes(
+          m.timeToRestoreSeconds!,
+        )} after it was detected (objective ${minutes(
+          restore,
+        )}) and recovered in ${minutes(
+          m.timeToRecoverSeconds!,
+        )} after it went live (objective ${minutes(
+          recover,
+        )}). See the DORA card for every rollback.`,
+        link: `${this.deps.appBaseUrl ?? ''}/catalog/${
+          entity.metadata.namespace ?? 'default'
+        }/${entity.kind.toLocaleLowerCase('en-US')}/${
+          entity.metadata.name
+        }/delivery`,
+        topic: `gantry-rollback-objective-${entityRef}-${environment}`,
+      });
+    }
+  }
+
+  private async record(
+    event: DeploymentEvent,
+    instance: string,
+    entityRef: string,
+    environment: string,
+  ): Promise<IngestResult> {
     if (event.source === 'argocd') {
       const manual =
         event.initiatedBy?.automated === false &&
@@ -295,6 +407,13 @@ export class DeploymentHistoryService {
         start: b.from,
         ...computeDora(all, b.from, b.to),
       })),
+      rollbackObjectives: computeRollbackObjectives(
+        all,
+        from,
+        to,
+        this.objectives,
+        this.now(),
+      ),
     };
   }
 
@@ -339,7 +458,7 @@ export class DeploymentHistoryService {
   /** The catalog entity and environment a webhook is about. */
   private async resolve(
     event: DeploymentEvent,
-  ): Promise<{ entityRef: string; environment: string }> {
+  ): Promise<{ entity: Entity; entityRef: string; environment: string }> {
     const credentials = await this.deps.auth.getOwnServiceCredentials();
     let entity: Entity | undefined;
     if (event.entityRef) {
@@ -399,6 +518,6 @@ export class DeploymentHistoryService {
         `Cannot tell which environment application '${event.application}' deploys to. Label the Application ${this.deps.config.environmentLabel}=<environment> and send its labels, or send "environment".`,
       );
     }
-    return { entityRef: stringifyEntityRef(entity), environment };
+    return { entity, entityRef: stringifyEntityRef(entity), environment };
   }
 }

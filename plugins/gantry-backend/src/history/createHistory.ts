@@ -1,6 +1,7 @@
 import type { GantryContext } from '../kernel/context';
 import { DeploymentHistoryService } from './DeploymentHistoryService';
 import { KnexDeploymentStore } from './KnexDeploymentStore';
+import { readRollbackObjectives } from './rollbackObjectives';
 import { createHistoryRouter } from './router';
 
 /** Every deployment kept (from Argo CD / Argo Rollouts notifications) and the DORA figures. */
@@ -10,6 +11,10 @@ export function createHistory(ctx: GantryContext) {
     catalog: ctx.catalog,
     auth: ctx.auth,
     config: ctx.config,
+    objectives: readRollbackObjectives(ctx.rootConfig),
+    notifier: ctx.notifier,
+    appBaseUrl: ctx.appBaseUrl,
+    logger: ctx.logger,
   });
   return { router: createHistoryRouter({ ...ctx, history }), history };
 }

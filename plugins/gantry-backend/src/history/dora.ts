@@ -36,8 +36,14 @@ const seconds = (fromIso: string, toIso: string) =>
  * deployment of the environment rolled it back. Its failure started when it finished
  * (the bad version went live) and is restored by the next deployment that succeeded.
  */
-function failures(all: DeploymentRecord[]) {
-  const out: Array<{ deployment: DeploymentRecord; restoredAt?: string }> = [];
+export function failures(all: DeploymentRecord[]) {
+  const out: Array<{
+    deployment: DeploymentRecord;
+    /** The deployment after it: for a rolled-back one, the rollback. */
+    next?: DeploymentRecord;
+    restoredAt?: string;
+    restoredBy?: DeploymentRecord;
+  }> = [];
   all.forEach((d, i) => {
     const next = all[i + 1];
     const failed =
@@ -48,7 +54,12 @@ function failures(all: DeploymentRecord[]) {
     const restore = all
       .slice(i + 1)
       .find(n => n.outcome === 'succeeded' && n.finishedAt);
-    out.push({ deployment: d, restoredAt: restore?.finishedAt });
+    out.push({
+      deployment: d,
+      next,
+      restoredAt: restore?.finishedAt,
+      restoredBy: restore,
+    });
   });
   return out;
 }

@@ -6,7 +6,14 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { AuditService } from '../kernel/audit/AuditService';
+import type {
+  IncidentStatus,
+  OnCallIncidents,
+} from '@gantry/plugin-gantry-common';
 import type { IncidentStore, StoredIncident } from './IncidentStore';
+
+/** The on-call page shows at most this many incidents, the newest first. */
+export const ON_CALL_LIMIT = 200;
 
 /** Incidents as people read them (per entity, on call) and acknowledge them. */
 export class IncidentQueries {
@@ -36,8 +43,14 @@ export class IncidentQueries {
     return this.deps.store.list({ entityRefs: [entityRef], limit: 50 });
   }
 
-  /** Open incidents across the entities the caller owns, for the on-call page. */
-  async listOwned(credentials: BackstageCredentials) {
+  /**
+   * Open incidents across the entities the caller owns, for the on-call page: the newest
+   * `limit`, with how many there are in all so the page can say what it leaves out.
+   */
+  async listOwned(
+    credentials: BackstageCredentials,
+    limit = ON_CALL_LIMIT,
+  ): Promise<OnCallIncidents> {
     const { ownershipEntityRefs } = await this.deps.userInfo.getUserInfo(
       credentials,
     );
@@ -48,12 +61,17 @@ export class IncidentQueries {
       },
       { credentials },
     );
-    if (items.length === 0) return [];
-    return this.deps.store.list({
+    if (items.length === 0) return { items: [], total: 0, truncated: false };
+    const q = {
       entityRefs: items.map(e => stringifyEntityRef(e)),
-      statuses: ['open', 'acknowledged'],
-      limit: 200,
-    });
+      statuses: ['open', 'acknowledged'] satisfies IncidentStatus[],
+    };
+    const incidents = await this.deps.store.list({ ...q, limit });
+    const total =
+      incidents.length < limit
+        ? incidents.length
+        : await this.deps.store.count(q);
+    return { items: incidents, total, truncated: total > incidents.length };
   }
 
   /** Stops the escalation: somebody is on it. Acknowledging twice changes nothing. */

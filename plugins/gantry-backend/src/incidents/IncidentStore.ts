@@ -56,6 +56,11 @@ export interface IncidentStore {
     statuses?: IncidentStatus[];
     limit: number;
   }): Promise<StoredIncident[]>;
+  /** How many incidents `list` would return without its limit. */
+  count(q: {
+    entityRefs?: string[];
+    statuses?: IncidentStatus[];
+  }): Promise<number>;
   insertIncident(i: StoredIncident, tx: Transaction): Promise<void>;
   /** Sets the columns in `patch` and appends `append` to the timeline. */
   update(

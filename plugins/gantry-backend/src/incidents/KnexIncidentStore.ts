@@ -128,19 +128,27 @@ export class KnexIncidentStore implements IncidentStore {
     return row ? (await this.hydrate([row], tx))[0] : undefined;
   }
 
+  private matching(q: { entityRefs?: string[]; statuses?: IncidentStatus[] }) {
+    return this.db<IncidentRow>('gantry_incidents').modify(b => {
+      if (q.entityRefs) b.whereIn('entity_ref', q.entityRefs);
+      if (q.statuses) b.whereIn('status', q.statuses);
+    });
+  }
+
   async list(q: {
     entityRefs?: string[];
     statuses?: IncidentStatus[];
     limit: number;
   }) {
-    const rows = await this.db<IncidentRow>('gantry_incidents')
-      .modify(b => {
-        if (q.entityRefs) b.whereIn('entity_ref', q.entityRefs);
-        if (q.statuses) b.whereIn('status', q.statuses);
-      })
+    const rows = await this.matching(q)
       .orderBy('started_at', 'desc')
       .limit(q.limit);
     return this.hydrate(rows);
+  }
+
+  async count(q: { entityRefs?: string[]; statuses?: IncidentStatus[] }) {
+    const [{ n }] = await this.matching(q).count({ n: '*' });
+    return Number(n);
   }
 
   async insertIncident(i: StoredIncident, tx: Transaction) {

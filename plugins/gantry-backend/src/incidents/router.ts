@@ -72,7 +72,7 @@ export function createIncidentsRouter(deps: {
     const credentials = await deps.httpAuth.credentials(req, {
       allow: ['user'],
     });
-    res.json({ items: await deps.queries.listOwned(credentials) });
+    res.json(await deps.queries.listOwned(credentials));
   });
 
   const traced = <T extends Incident>(e: Entity, i: T): T => {

@@ -35,6 +35,8 @@ export class RolloutAttentionService {
     private readonly deps: {
       catalog: CatalogService;
       userInfo: UserInfoService;
+      /** The user's groups through parent groups too (Gantry's one membership rule). */
+      groupsOf: (userRef: string) => Promise<string[]>;
       snapshot: RolloutAttentionSnapshot;
       refreshSeconds: number;
     },
@@ -45,10 +47,7 @@ export class RolloutAttentionService {
     scope: 'owned' | 'all',
   ): Promise<RolloutAttentionPage> {
     const owners =
-      scope === 'owned'
-        ? (await this.deps.userInfo.getUserInfo(credentials))
-            .ownershipEntityRefs
-        : undefined;
+      scope === 'owned' ? await this.ownersFor(credentials) : undefined;
     const [visible, state] = await Promise.all([
       annotatedEntities(this.deps.catalog, credentials, {
         owners,
@@ -85,5 +84,12 @@ export class RolloutAttentionService {
       complete: unread.length === 0,
       unread,
     };
+  }
+
+  /** Refs whose entities count as the user's: their sign-in ownership refs and every group they are in. */
+  private async ownersFor(credentials: BackstageCredentials) {
+    const info = await this.deps.userInfo.getUserInfo(credentials);
+    const groups = await this.deps.groupsOf(info.userEntityRef);
+    return [...new Set([...info.ownershipEntityRefs, ...groups])];
   }
 }

@@ -139,6 +139,48 @@ describe('rollout attention page', () => {
     expect(again.body.refreshedAt).toBe(all.body.refreshedAt);
   });
 
+  it("counts a parent group's entities as the user's own (membership through child groups)", async () => {
+    const group = (name: string, parent?: string): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name, namespace: 'default' },
+      spec: { type: 'team', children: [] },
+      relations: parent ? [{ type: 'childOf', targetRef: parent }] : [],
+    });
+    mocks.use(localPassthrough);
+    const server = await startGantry({
+      entities: [
+        ...services(10),
+        group('payments'),
+        group('payments-api', 'group:default/payments'),
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'User',
+          metadata: { name: 'alice', namespace: 'default' },
+          spec: {},
+          relations: [
+            { type: 'memberOf', targetRef: 'group:default/payments-api' },
+          ],
+        },
+      ],
+      services: [
+        // Sign-in resolvers give the direct groups only.
+        mockServices.userInfo.mock({
+          getUserInfo: async () => ({
+            userEntityRef: owner,
+            ownershipEntityRefs: [owner, 'group:default/payments-api'],
+          }),
+        }).factory,
+      ],
+    });
+    const owned = await request(server)
+      .get('/api/gantry/rollouts/attention')
+      .set('Authorization', mockCredentials.user.header(owner));
+    expect(owned.status).toBe(200);
+    // payments (the parent of alice's team) owns the odd half of the 10 services
+    expect(owned.body).toMatchObject({ scope: 'owned', entities: 5 });
+  });
+
   it('names entities not read yet instead of leaving them out', async () => {
     const known = services(3);
     const added = services(4);
@@ -164,6 +206,7 @@ describe('rollout attention page', () => {
     const service = new RolloutAttentionService({
       catalog: catalogServiceMock({ entities: added }),
       userInfo: mockServices.userInfo(),
+      groupsOf: async () => [],
       snapshot,
       refreshSeconds: 60,
     });

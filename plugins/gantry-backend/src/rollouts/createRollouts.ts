@@ -16,6 +16,7 @@ export function createRollouts(
     gates: ReleaseGate;
     history: ManualInterventionLog;
     deployments: PipelineReader;
+    groupsOf: (userRef: string) => Promise<string[]>;
   },
 ) {
   const rollouts = new RolloutActionService({
@@ -62,6 +63,7 @@ export function createRollouts(
       rolloutAttention: new RolloutAttentionService({
         catalog: ctx.catalog,
         userInfo: ctx.userInfo,
+        groupsOf: deps.groupsOf,
         snapshot,
         refreshSeconds,
       }),

@@ -11,6 +11,8 @@ import { formatDuration } from '../kernel/durations';
 import type { SloDefinition } from './model';
 import { renderQuery } from './specChecks';
 import { generateRuleGroups, sliErrorExpr } from './rules';
+import { capacityRuleGroups } from './rulesCapacity';
+import { capacityContainer } from '../kernel/capacityQueries';
 import { prometheusRule, rulesFile, type RulesFormat } from './rulesOutput';
 import { alertStatus, budgetOf, burnRates, ratioOrNull } from './sloMath';
 import type { SloSpecLoader } from './SloSpecLoader';
@@ -73,9 +75,15 @@ export class SloService {
         } or ${ANNOTATIONS.sloInline} annotation.`,
       );
     }
-    const groups = generateRuleGroups(spec.slos, {
-      runbookUrl: this.runbookUrl(entity),
-    });
+    const runbookUrl = this.runbookUrl(entity);
+    const groups = [
+      ...generateRuleGroups(spec.slos, { runbookUrl }),
+      ...capacityRuleGroups(spec.slos, {
+        entityRef: stringifyEntityRef(entity),
+        container: capacityContainer(entity),
+        runbookUrl,
+      }),
+    ];
     const name = `${entity.metadata.name}-slos`;
     return format === 'prometheusrule'
       ? {

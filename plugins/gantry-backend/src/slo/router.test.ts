@@ -184,7 +184,11 @@ describe('SLO routes and the slo-budget gate', () => {
       'inline; filename="checkout-slos.rules.yml"',
     );
     const file = parse(rules.text);
-    expect(file.groups).toHaveLength(5);
+    // 5 Sloth groups, then the capacity recordings and alerts.
+    expect(file.groups.map((g: { name: string }) => g.name).slice(5)).toEqual([
+      'gantry-capacity-recordings-checkout',
+      'gantry-capacity-alerts-checkout',
+    ]);
     expect(file.groups[2].rules[0].annotations.runbook_url).toBe(
       'https://backstage.example.com/catalog/default/component/checkout/docs',
     );

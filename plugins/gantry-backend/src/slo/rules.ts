@@ -4,15 +4,17 @@ import type { AlertMeta, SloDefinition } from './model';
 import { renderQuery } from './specChecks';
 import { alertWindows, type AlertWindow } from './windows';
 
-interface RecordingRule {
+export interface RecordingRule {
   record: string;
   expr: string;
   labels: Record<string, string>;
 }
 
-interface AlertingRule {
+export interface AlertingRule {
   alert: string;
   expr: string;
+  /** How long the condition must hold before the alert fires. */
+  for?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }

@@ -4,6 +4,7 @@ import type {
   ArgoCdActionBody,
   ArgoCdActionName,
   ArgoCdActionResult,
+  RollbackMigrationCheck,
   CanaryAnalysis,
   ComplianceReport,
   DeploymentHistoryPage,
@@ -16,6 +17,7 @@ import type {
   IncidentRemedy,
   EntityOverview,
   EntitySlos,
+  EntityCapacity,
   FeatureFlag,
   FlagChangeRequest,
   FlagCleanupReport,
@@ -79,7 +81,11 @@ export interface GantryApi {
     id: string,
     remedy: IncidentRemedy,
   ): Promise<{ remedy: string }>;
-  listOnCallIncidents(): Promise<{ items: Incident[] }>;
+  listOnCallIncidents(): Promise<{
+    items: Incident[];
+    total?: number;
+    truncated?: boolean;
+  }>;
   /** The entity's canary analyses, newest first. */
   listCanaryAnalyses(
     ref: CompoundEntityRef,
@@ -96,6 +102,12 @@ export interface GantryApi {
     action: ArgoCdActionName,
     body?: ArgoCdActionBody,
   ): Promise<ArgoCdActionResult>;
+  /** What rolling the application back to history entry `id` does to its database schema. */
+  argocdRollbackCheck(
+    ref: CompoundEntityRef,
+    app: { instance: string; name: string },
+    id: number,
+  ): Promise<RollbackMigrationCheck>;
   getComplianceReport(
     ref: CompoundEntityRef,
     from: string,
@@ -203,6 +215,8 @@ export interface GantryApi {
     ref: CompoundEntityRef,
     format: 'rules' | 'prometheusrule',
   ): Promise<string>;
+  /** CPU, memory and HPA headroom per environment, with forecasts. */
+  getCapacity(ref: CompoundEntityRef): Promise<EntityCapacity>;
 }
 
 export const gantryApiRef = createApiRef<GantryApi>({

@@ -5,6 +5,7 @@ import type {
   ArgoCdActionBody,
   ArgoCdActionName,
   ArgoCdActionResult,
+  RollbackMigrationCheck,
   CanaryAnalysis,
   ComplianceReport,
   DeploymentHistoryPage,
@@ -17,6 +18,7 @@ import type {
   IncidentRemedy,
   EntityOverview,
   EntitySlos,
+  EntityCapacity,
   FeatureFlag,
   FlagChangeRequest,
   FlagCleanupReport,
@@ -199,7 +201,11 @@ export class GantryClient implements GantryApi {
     );
   }
 
-  listOnCallIncidents(): Promise<{ items: Incident[] }> {
+  listOnCallIncidents(): Promise<{
+    items: Incident[];
+    total?: number;
+    truncated?: boolean;
+  }> {
     return this.call('/incidents/on-call');
   }
 
@@ -224,6 +230,18 @@ export class GantryClient implements GantryApi {
         rollout.namespace,
       )}/${e(rollout.name)}/${action}`,
       { method: 'POST', body: {} },
+    );
+  }
+
+  argocdRollbackCheck(
+    ref: CompoundEntityRef,
+    app: { instance: string; name: string },
+    id: number,
+  ) {
+    return this.call<RollbackMigrationCheck>(
+      `${entityPath(ref)}/argocd/${e(app.instance)}/applications/${e(
+        app.name,
+      )}/rollback-check?id=${id}`,
     );
   }
 
@@ -502,5 +520,9 @@ export class GantryClient implements GantryApi {
     );
     if (!res.ok) throw await responseError(res);
     return res.text();
+  }
+
+  getCapacity(ref: CompoundEntityRef): Promise<EntityCapacity> {
+    return this.call(`${entityPath(ref)}/capacity`);
   }
 }

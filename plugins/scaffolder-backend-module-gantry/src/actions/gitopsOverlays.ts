@@ -7,7 +7,12 @@ import fs from 'fs-extra';
 import path from 'node:path';
 import { generateOverlays } from '../gitops/generate';
 import { describeCanaryPlan } from '../gitops/canaryPlan';
-import { ENVIRONMENTS, overlayOptionsSchema } from '../gitops/options';
+import {
+  CHAOS_EXPERIMENTS,
+  ENVIRONMENTS,
+  MIGRATION_TOOLS,
+  overlayOptionsSchema,
+} from '../gitops/options';
 
 const blankToUndefined = (o: Record<string, unknown>) =>
   Object.fromEntries(
@@ -39,6 +44,23 @@ function egressRule(item: Record<string, unknown>) {
 }
 
 /**
+ * An optional section as the options take it, or undefined when a form leaves it off
+ * (migration tool none, chaos not enabled); blank fields and empty lists dropped.
+ */
+function formSection(
+  section: Record<string, unknown> | undefined,
+  on: (s: Record<string, unknown>) => boolean,
+) {
+  if (!section || !on(section)) return undefined;
+  const { enabled, ...rest } = blankToUndefined(section);
+  return Object.fromEntries(
+    Object.entries(rest).filter(
+      ([, v]) => !(Array.isArray(v) && v.length === 0),
+    ),
+  );
+}
+
+/**
  * `gantry:gitops:overlays` writes a service's Kustomize tree into the workspace.
  * Alertmanager reaches Gantry at the backend's `backend.baseUrl` unless the input says otherwise.
  */
@@ -49,7 +71,7 @@ export function createGitopsOverlaysAction(
   return createTemplateAction({
     id: 'gantry:gitops:overlays',
     description:
-      'Generates a Kustomize tree for one service: base (Argo Rollouts Rollout with trafficRouting, root and stable/canary Services, HPA, PDB, NetworkPolicies with an egress allow-list, ServiceAccount, PodMonitor labelling series as the analysis queries select them, AnalysisTemplate), staging and production overlays with the user route (Ingress, HTTPRoute or VirtualService), ExternalSecrets and Alertmanager routing (AlertmanagerConfig: pages to PagerDuty or Opsgenie, tickets to Slack or a ticket webhook, every alert to Gantry), the same routing as plain alertmanager.yml files, and Argo CD Applications with an AppProject.',
+      'Generates a Kustomize tree for one service: base (Argo Rollouts Rollout with trafficRouting, root and stable/canary Services, HPA, PDB, NetworkPolicies with an egress allow-list, ServiceAccount, PodMonitor labelling series as the analysis queries select them, AnalysisTemplate), staging and production overlays with the user route (Ingress, HTTPRoute or VirtualService), ExternalSecrets and Alertmanager routing (AlertmanagerConfig: pages to PagerDuty or Opsgenie, tickets to Slack or a ticket webhook, every alert to Gantry), the same routing as plain alertmanager.yml files, and Argo CD Applications with an AppProject. Optional: TLS on the route where required (Ingress spec.tls, the Gateway HTTPS listener, Istio STRICT mTLS; production by default), a database migration PreSync hook Job (Flyway, Liquibase, Atlas, Prisma, knex, golang-migrate or a custom command), and a Chaos Mesh drill (pod-kill, latency, loss on the canary pods) during the first staging canary analysis.',
     supportsDryRun: true,
     examples: [
       {
@@ -79,6 +101,28 @@ export function createGitopsOverlaysAction(
         pager: opsgenie
         slackChannel: '#checkout-oncall'
         repeatInterval: { page: 30m, ticket: 1d }`,
+      },
+      {
+        description:
+          'Flyway migrations before each sync, TLS in staging too, and a staging chaos drill',
+        example: `steps:
+  - id: overlays
+    action: gantry:gitops:overlays
+    input:
+      name: checkout
+      namespace: shop
+      image: ghcr.io/acme/checkout
+      gitopsRepoUrl: https://github.com/acme/gitops
+      environments:
+        staging: { requireTls: true }
+      tls: { clusterIssuer: letsencrypt-prod }
+      migration:
+        tool: flyway
+        image: ghcr.io/acme/checkout-migrations
+        timeoutSeconds: 900
+      chaos:
+        experiments: [pod-kill, latency]
+        duration: 2m`,
       },
     ],
     schema: {
@@ -188,7 +232,7 @@ export function createGitopsOverlaysAction(
             .record(z.any())
             .optional()
             .describe(
-              'Per-environment overrides (replicas, resources, pauseMinutes, canaryWeights, host, cluster, autoSync); unset fields keep their defaults',
+              'Per-environment overrides (replicas, resources, pauseMinutes, canaryWeights, host, cluster, autoSync, requireTls); unset fields keep their defaults',
             ),
         alerting: z =>
           z
@@ -263,6 +307,135 @@ export function createGitopsOverlaysAction(
             .describe(
               "How the AnalysisTemplate's first metric asks Gantry's release gate",
             ),
+        tls: z =>
+          z
+            .object({
+              secretName: z
+                .string()
+                .optional()
+                .describe('Secret holding the certificate; default <name>-tls'),
+              clusterIssuer: z
+                .string()
+                .optional()
+                .describe(
+                  'cert-manager ClusterIssuer that fills the Secret (Ingress annotation cert-manager.io/cluster-issuer)',
+                ),
+              gatewayListener: z
+                .string()
+                .optional()
+                .describe(
+                  "Gateway API: the Gateway's HTTPS listener the HTTPRoute attaches to; default https",
+                ),
+            })
+            .optional()
+            .describe(
+              'TLS of the route in environments with requireTls (default: production on, staging off; set environments.<env>.requireTls). Istio adds a STRICT PeerAuthentication; gantry:gitops:validate enforces it',
+            ),
+        migration: z =>
+          z
+            .object({
+              tool: z
+                .string()
+                .optional()
+                .describe(
+                  `Migration tool: ${MIGRATION_TOOLS.join(
+                    ', ',
+                  )} (its default command takes the tool's own database lock; custom needs a command), or none`,
+                ),
+              image: z
+                .string()
+                .optional()
+                .describe(
+                  'Image repository with the tool and migrations, without tag (runs the release tag); default the service image',
+                ),
+              command: z
+                .array(z.string())
+                .optional()
+                .describe(
+                  'Overrides the default command; refer to credentials as $(DATABASE_URL), never inline',
+                ),
+              timeoutSeconds: z
+                .number()
+                .optional()
+                .describe('activeDeadlineSeconds of the Job; default 600'),
+              backoffLimit: z
+                .number()
+                .optional()
+                .describe('Retries (0-3); default 1'),
+              secretName: z
+                .string()
+                .optional()
+                .describe(
+                  'Secret with the database connection, passed as environment; default <name>-db',
+                ),
+              externalSecret: z
+                .boolean()
+                .optional()
+                .describe(
+                  'Fill that Secret from the secret store with a PreSync ExternalSecret; default true',
+                ),
+              kubernetesApi: z
+                .boolean()
+                .optional()
+                .describe(
+                  'Mount the ServiceAccount token (only if the tool calls the Kubernetes API); default false',
+                ),
+            })
+            .optional()
+            .describe(
+              'Database migration run by Argo CD as a PreSync hook Job before each sync (see migration/README.md)',
+            ),
+        chaos: z =>
+          z
+            .object({
+              enabled: z
+                .boolean()
+                .optional()
+                .describe(
+                  'false leaves the drill out (template forms); default true when chaos is given',
+                ),
+              environment: z
+                .string()
+                .optional()
+                .describe('Only staging is accepted'),
+              experiments: z
+                .array(z.enum(CHAOS_EXPERIMENTS))
+                .optional()
+                .describe('Faults: pod-kill, latency, loss; default all three'),
+              duration: z
+                .string()
+                .optional()
+                .describe(
+                  'How long latency and loss last, at most the 4 minute analysis; default 2m',
+                ),
+              mode: z
+                .enum(['one', 'fixed-percent'])
+                .optional()
+                .describe('One canary pod (default) or a percentage of them'),
+              percent: z
+                .number()
+                .optional()
+                .describe('Percentage of canary pods for mode fixed-percent'),
+              latency: z
+                .string()
+                .optional()
+                .describe('Added latency; default 200ms'),
+              jitter: z.string().optional().describe('Jitter; default 20ms'),
+              lossPercent: z
+                .number()
+                .optional()
+                .describe('Packets dropped, in %; default 10'),
+              kubectlImage: z
+                .string()
+                .optional()
+                .describe(
+                  'Pinned image with kubectl that starts the experiments; default registry.k8s.io/kubectl:v1.31.0',
+                ),
+            })
+            .optional()
+            .describe(
+              'Chaos Mesh drill on the canary pods during the first staging canary analysis (see chaos/README.md); refused in production',
+            ),
         targetPath: z =>
           z
             .string()
@@ -290,6 +463,9 @@ export function createGitopsOverlaysAction(
         secretStoreName,
         alerting = {},
         gate = {},
+        tls,
+        migration,
+        chaos,
         ...rest
       } = ctx.input;
       const input = {
@@ -304,6 +480,15 @@ export function createGitopsOverlaysAction(
           ...blankToUndefined(alerting),
         }),
         gate: blankToUndefined(gate),
+        tls: tls ? blankToUndefined(tls) : undefined,
+        migration: formSection(
+          migration,
+          m => Boolean(m.tool) && m.tool !== 'none',
+        ),
+        chaos: formSection(
+          chaos,
+          c => c.enabled !== false && c.enabled !== 'false',
+        ),
         ...(secretStoreProvider
           ? {
               secretStore: {

@@ -8,7 +8,7 @@ export function createGitopsValidateAction() {
   return createTemplateAction({
     id: 'gantry:gitops:validate',
     description:
-      'Validates a GitOps tree: every manifest against its Kubernetes, Argo Rollouts, Argo CD, External Secrets or Prometheus Operator schema, every Alertmanager config (alertmanager.yml files and AlertmanagerConfig resources) with amtool check-config, and policy (restricted Pod Security Standard, limits, pinned images, production PDB and replicas, canary steps ascending to 100). Fails on any violation, naming file, object and field.',
+      'Validates a GitOps tree: every manifest against its Kubernetes, Argo Rollouts, Argo CD, External Secrets or Prometheus Operator schema, every Alertmanager config (alertmanager.yml files and AlertmanagerConfig resources) with amtool check-config, and policy (restricted Pod Security Standard, limits, pinned images, production PDB and replicas, canary steps ascending to 100, TLS on every route host and STRICT Istio mTLS where required, no Chaos Mesh experiment in production; Chaos Mesh PodChaos/NetworkChaos against their CRD fields). Fails on any violation, naming file, object and field.',
     supportsDryRun: true,
     schema: {
       input: {
@@ -32,6 +32,13 @@ export function createGitopsValidateAction() {
             .optional()
             .describe(
               'Treat every manifest as this environment (e.g. production)',
+            ),
+        requireTls: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'Environments whose Ingress, HTTPRoute and Istio mesh must carry TLS, besides those the overlays mark gantry.dev/require-tls (e.g. [production])',
             ),
       },
       output: {
@@ -63,6 +70,7 @@ export function createGitopsValidateAction() {
       const report = await validateTree(root, {
         build: input.build ?? 'kustomize',
         environment: input.environment,
+        requireTls: input.requireTls,
       });
       ctx.output('valid', report.valid);
       ctx.output('checked', report.checked);

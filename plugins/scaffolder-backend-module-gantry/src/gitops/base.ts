@@ -3,6 +3,7 @@ import { ANALYSIS_METRIC, canaryWeights } from './canaryPlan';
 import { routerNamespace, trafficRouting } from './traffic';
 import { WAVE, selectorLabels, serviceNames, wave } from './labels';
 import { SECRET_KEYS, alertingSecretName } from './alerting';
+import { CHAOS_TEMPLATE, TRACK_LABEL } from './chaos';
 import {
   VERSION_LABEL,
   entityPath,
@@ -51,9 +52,15 @@ export function canarySteps(o: OverlayOptions, env: Environment) {
     steps.push({ setWeight: weight });
     if (weight === 100) break;
     steps.push({ pause: { duration: `${pauseMinutes}m` } });
+    // the staging drill runs beside the first analysis, which judges the canary under fault
+    const drill =
+      env === 'staging' && o.chaos && !steps.some(s => 'analysis' in s);
     steps.push({
       analysis: {
-        templates: [{ templateName: ANALYSIS_TEMPLATE(o) }],
+        templates: [
+          { templateName: ANALYSIS_TEMPLATE(o) },
+          ...(drill ? [{ templateName: CHAOS_TEMPLATE(o) }] : []),
+        ],
         args: analysisArgs(o, env, steps.length, pauseMinutes),
       },
     });
@@ -84,6 +91,9 @@ function strategy(o: OverlayOptions) {
       canaryService: secondary,
       maxUnavailable: 0,
       maxSurge: '25%',
+      // ephemeral: on the canary's pods only while they are the canary (drills select them)
+      canaryMetadata: { labels: { [TRACK_LABEL]: 'canary' } },
+      stableMetadata: { labels: { [TRACK_LABEL]: 'stable' } },
       ...(routing ? { trafficRouting: routing } : {}),
       steps: canarySteps(o, 'staging'),
     },

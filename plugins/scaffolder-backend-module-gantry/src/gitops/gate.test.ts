@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments, parse, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { generateOverlays } from './generate';
 import { validateTree } from './validate';
 import { validateSchema } from './schemas';
 import { GATE_METRIC } from './gate';
+import { writeTree, build, find } from './__testUtils__/overlayTree';
 
 const base = {
   name: 'checkout',
@@ -19,22 +18,6 @@ const base = {
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const GATE_URL = (env: string) =>
   `http://backstage.backstage.svc.cluster.local:7007/api/gantry/entities/default/component/checkout/releases/{{args.release}}/gates/${env}`;
-
-function writeTree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-gate-'));
-  for (const [rel, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), content);
-  }
-  return dir;
-}
-const build = (dir: string, overlay: string): any[] =>
-  parseAllDocuments(
-    execFileSync('kubectl', ['kustomize', path.join(dir, overlay)], {
-      encoding: 'utf8',
-    }),
-  ).map(d => d.toJS());
-const find = (objs: any[], kind: string) => objs.find(o => o.kind === kind);
 
 /** Edits a generated YAML file in place, as Gantry's promotion (or a person) would. */
 function edit(dir: string, rel: string, change: (doc: any) => void) {

@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { generateOverlays } from './generate';
 import { validateTree } from './validate';
+import { writeTree, build, find } from './__testUtils__/overlayTree';
 
 const base = {
   name: 'checkout',
@@ -14,25 +11,6 @@ const base = {
   gitopsRepoUrl: 'https://github.com/acme/gitops',
   gitopsPath: 'services/checkout',
 };
-
-function writeTree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-gitops-'));
-  for (const [rel, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), content);
-  }
-  return dir;
-}
-
-/** `kubectl kustomize` (Debian's kubectl) renders the overlay as Argo CD would. */
-function build(dir: string, overlay: string): any[] {
-  const out = execFileSync('kubectl', ['kustomize', path.join(dir, overlay)], {
-    encoding: 'utf8',
-  });
-  return parseAllDocuments(out).map(d => d.toJS());
-}
-const find = (objs: any[], kind: string, name?: string) =>
-  objs.find(o => o.kind === kind && (!name || o.metadata.name === name));
 
 describe('generated GitOps overlays', () => {
   jest.setTimeout(60_000);

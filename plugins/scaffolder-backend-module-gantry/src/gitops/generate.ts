@@ -19,7 +19,19 @@ import {
 import { alertingReadme } from './alertingReadme';
 import { gateReadme } from './gateReadme';
 import { canaryPlanProblems } from './canaryPlan';
-import { userRoute } from './traffic';
+import { meshTls, userRoute } from './traffic';
+import {
+  migrationExternalSecret,
+  migrationReadme,
+  migrationResources,
+} from './migration';
+import {
+  chaosDrillResources,
+  chaosExperiments,
+  chaosFile,
+  chaosProblems,
+  chaosReadme,
+} from './chaos';
 import {
   baseKustomization,
   externalSecret,
@@ -52,7 +64,7 @@ export function generateOverlays(input: unknown): Record<string, string> {
     );
   }
   const o: OverlayOptions = parsed.data;
-  const problems = canaryPlanProblems(o);
+  const problems = [...canaryPlanProblems(o), ...chaosProblems(o)];
   if (problems.length) {
     throw new InputError(`Invalid overlay input: ${problems.join('; ')}`);
   }
@@ -75,7 +87,14 @@ export function generateOverlays(input: unknown): Record<string, string> {
     files[`overlays/${env}/kustomization.yaml`] = doc(
       overlayKustomization(o, env),
     );
-    files[`overlays/${env}/route.yaml`] = doc(userRoute(o, env));
+    files[`overlays/${env}/route.yaml`] = doc(
+      userRoute(o, env),
+      ...meshTls(o, env),
+    );
+    if (o.migration?.externalSecret)
+      files[`overlays/${env}/migration-secret.yaml`] = doc(
+        migrationExternalSecret(o, env),
+      );
     files[`overlays/${env}/rollout-patch.yaml`] = doc(rolloutPatch(o, env));
     files[`overlays/${env}/hpa-patch.yaml`] = doc(hpaPatch(o, env));
     files[`overlays/${env}/externalsecret.yaml`] = doc(externalSecret(o, env));
@@ -87,6 +106,16 @@ export function generateOverlays(input: unknown): Record<string, string> {
     );
     files[`alerting/${env}/alertmanager.yml`] = doc(alertmanagerFile(o, env));
     files[`argocd/application-${env}.yaml`] = doc(application(o, env));
+  }
+  if (o.migration) {
+    files['base/migration.yaml'] = doc(...migrationResources(o));
+    files['migration/README.md'] = migrationReadme(o);
+  }
+  if (o.chaos) {
+    files['overlays/staging/chaos-drill.yaml'] = doc(...chaosDrillResources(o));
+    for (const { e, obj } of chaosExperiments(o))
+      files[`overlays/staging/${chaosFile(e)}`] = doc(obj);
+    files['chaos/README.md'] = chaosReadme(o);
   }
   return files;
 }

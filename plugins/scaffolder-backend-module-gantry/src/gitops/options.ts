@@ -45,6 +45,8 @@ const environment = z.object({
     .optional(),
   cluster: z.string().url().default('https://kubernetes.default.svc'),
   autoSync: z.boolean(),
+  /** The user route carries TLS (and Istio STRICT mTLS); gantry:gitops:validate then requires it. */
+  requireTls: z.boolean(),
 });
 export type EnvironmentOptions = z.infer<typeof environment>;
 
@@ -124,6 +126,7 @@ export const DEFAULT_ENVIRONMENTS = {
     pauseMinutes: 2,
     cluster: 'https://kubernetes.default.svc',
     autoSync: true,
+    requireTls: false,
   },
   production: {
     replicas: 3,
@@ -136,6 +139,7 @@ export const DEFAULT_ENVIRONMENTS = {
     pauseMinutes: 15,
     cluster: 'https://kubernetes.default.svc',
     autoSync: false,
+    requireTls: true,
   },
 };
 
@@ -219,6 +223,137 @@ const egressRule = z
   });
 export type EgressRule = z.infer<typeof egressRule>;
 
+/** How the route's TLS is set up in environments with requireTls. */
+const tls = z
+  .object({
+    /** Secret holding the certificate; default <name>-tls. */
+    secretName: dns1123.optional(),
+    /** cert-manager ClusterIssuer that issues the certificate into secretName (Ingress). */
+    clusterIssuer: dns1123.optional(),
+    /** Listener (sectionName) of the Gateway that terminates TLS (gatewayAPI). */
+    gatewayListener: dns1123.default('https'),
+  })
+  .default({});
+export type TlsOptions = z.infer<typeof tls>;
+
+export const MIGRATION_TOOLS = [
+  'flyway',
+  'liquibase',
+  'atlas',
+  'prisma',
+  'knex',
+  'golang-migrate',
+  'custom',
+] as const;
+export type MigrationTool = (typeof MIGRATION_TOOLS)[number];
+
+/** user:password@ in a URL: credentials belong in the Secret, never in the manifest. */
+const INLINE_CREDENTIALS = /:\/\/[^/\s:@]+:[^@\s]+@/;
+const noInlineCredentials = z
+  .string()
+  .min(1)
+  .refine(a => !INLINE_CREDENTIALS.test(a), {
+    message:
+      'holds a URL with user and password: keep credentials in the database Secret and refer to them as $(DATABASE_URL)',
+  });
+
+/** The database migration Argo CD runs as a PreSync hook before each sync of the workload. */
+const migration = z
+  .object({
+    tool: z.enum(MIGRATION_TOOLS, {
+      errorMap: () => ({
+        message: `must be one of ${MIGRATION_TOOLS.join(
+          ', ',
+        )} (custom needs a command)`,
+      }),
+    }),
+    /** Image repository with the tool and the migrations, without tag; default the service's image. */
+    image: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/, {
+        message:
+          'must be an image repository without tag, e.g. ghcr.io/acme/checkout-migrations (it runs the release tag)',
+      })
+      .optional(),
+    /** Overrides the tool's default command (required for custom). */
+    command: z.array(noInlineCredentials).min(1).optional(),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(30)
+      .max(6 * 3600)
+      .default(600),
+    backoffLimit: z.number().int().min(0).max(3).default(1),
+    /** Secret with the database connection (keys per tool, see migration/README.md). */
+    secretName: dns1123.optional(),
+    /** Generate an ExternalSecret filling that Secret from the secret store; false: the Secret exists. */
+    externalSecret: z.boolean().default(true),
+    /** The tool needs the Kubernetes API (rare); mounts the ServiceAccount token. */
+    kubernetesApi: z.boolean().default(false),
+  })
+  .strict()
+  .refine(m => m.tool !== 'custom' || m.command, {
+    message: 'tool custom needs a command, e.g. ["/app/migrate", "up"]',
+    path: ['command'],
+  });
+export type MigrationOptions = z.infer<typeof migration>;
+
+export const CHAOS_EXPERIMENTS = ['pod-kill', 'latency', 'loss'] as const;
+export type ChaosExperiment = (typeof CHAOS_EXPERIMENTS)[number];
+
+/** A Go duration as Chaos Mesh takes it, e.g. 30s, 2m, 1m30s. */
+const goDuration = z.string().regex(/^([0-9]+(ms|s|m))+$/, {
+  message: 'must be a duration such as 30s, 2m or 1m30s',
+});
+
+/** A Chaos Mesh drill during the first staging canary analysis. */
+const chaos = z
+  .object({
+    environment: z.string().default('staging'),
+    experiments: z
+      .array(z.enum(CHAOS_EXPERIMENTS))
+      .min(1)
+      .default([...CHAOS_EXPERIMENTS]),
+    /** How long latency and loss last (pod-kill is instantaneous). */
+    duration: goDuration.default('2m'),
+    /** one canary pod, or a fixed percentage of the canary pods. */
+    mode: z.enum(['one', 'fixed-percent']).default('one'),
+    /** Percentage of canary pods for mode fixed-percent. */
+    percent: z.number().int().min(1).max(100).optional(),
+    latency: z
+      .string()
+      .regex(/^[0-9]+(ms|s)$/, { message: 'must be such as 200ms or 1s' })
+      .default('200ms'),
+    jitter: z
+      .string()
+      .regex(/^[0-9]+(ms|s)$/, { message: 'must be such as 20ms' })
+      .default('20ms'),
+    /** Share of packets dropped, in %. */
+    lossPercent: z.number().int().min(1).max(100).default(10),
+    /** Image with kubectl that creates the experiments when the analysis starts. */
+    kubectlImage: z
+      .string()
+      .regex(
+        /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9_.-]+|@sha256:[a-f0-9]{64})$/,
+        {
+          message:
+            'must be a pinned image such as registry.k8s.io/kubectl:v1.31.0',
+        },
+      )
+      .default('registry.k8s.io/kubectl:v1.31.0'),
+  })
+  .strict()
+  .refine(c => c.environment === 'staging', {
+    message:
+      'chaos drills run in staging only: failure injection in production puts real users under the fault. Remove chaos.environment (it defaults to staging)',
+    path: ['environment'],
+  })
+  .refine(c => c.mode !== 'fixed-percent' || c.percent !== undefined, {
+    message: 'mode fixed-percent needs percent (1-100)',
+    path: ['percent'],
+  });
+export type ChaosOptions = z.infer<typeof chaos>;
+
 /** Everything gantry:gitops:overlays needs to generate a service's GitOps tree. */
 export const overlayOptionsSchema = z.object({
   name: dns1123.describe(
@@ -286,6 +421,9 @@ export const overlayOptionsSchema = z.object({
   egress: z.array(egressRule).max(50).default([]),
   alerting: alerting.default({}),
   gate,
+  tls,
+  migration: migration.optional(),
+  chaos: chaos.optional(),
   environments: z.preprocess(
     withEnvironmentDefaults,
     z.object({ staging: environment, production: environment }),

@@ -1,6 +1,8 @@
 import { ANALYSIS_TEMPLATE, analysisArgs, canarySteps } from './base';
 import { versionReplacements } from './gate';
 import { WAVE, wave } from './labels';
+import { chaosConfigMapGenerator } from './chaos';
+import { migrationImageReplacement } from './migration';
 import type { Environment, OverlayOptions } from './options';
 
 /** JSON 6902 operations on the base Rollout for one environment. */
@@ -78,6 +80,7 @@ export function externalSecret(o: OverlayOptions, env: Environment) {
 }
 
 export function overlayKustomization(o: OverlayOptions, env: Environment) {
+  const drill = Boolean(o.chaos) && env === 'staging';
   return {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
@@ -88,7 +91,10 @@ export function overlayKustomization(o: OverlayOptions, env: Environment) {
       'externalsecret.yaml',
       'alerting-secret.yaml',
       'alertmanagerconfig.yaml',
+      ...(o.migration?.externalSecret ? ['migration-secret.yaml'] : []),
+      ...(drill ? ['chaos-drill.yaml'] : []),
     ],
+    ...(drill ? { configMapGenerator: [chaosConfigMapGenerator(o)] } : {}),
     labels: [
       { pairs: { 'gantry.dev/environment': env }, includeSelectors: false },
     ],
@@ -101,7 +107,12 @@ export function overlayKustomization(o: OverlayOptions, env: Environment) {
         ...(o.digest ? { digest: o.digest } : {}),
       },
     ],
-    replacements: versionReplacements(o),
+    replacements: [
+      ...versionReplacements(o),
+      ...(o.migration?.image && o.migration.image !== o.image
+        ? [migrationImageReplacement(o, o.migration.image.split(':').length)]
+        : []),
+    ],
     patches: [
       {
         path: 'rollout-patch.yaml',
@@ -153,6 +164,7 @@ export function baseKustomization(o: OverlayOptions) {
       'hpa.yaml',
       'pdb.yaml',
       'podmonitor.yaml',
+      ...(o.migration ? ['migration.yaml'] : []),
     ],
   };
 }

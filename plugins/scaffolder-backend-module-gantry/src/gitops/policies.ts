@@ -1,5 +1,7 @@
 import { gatePolicies } from './gatePolicy';
 import { monitorPolicies } from './monitorPolicy';
+import { chaosPolicies } from './chaosPolicy';
+import { tlsPolicies } from './tlsPolicy';
 
 export interface Violation {
   file: string;
@@ -273,7 +275,10 @@ function productionPolicies(all: Manifest[], out: Violation[]) {
   }
 }
 
-export function checkPolicies(manifests: Manifest[]): Violation[] {
+export function checkPolicies(
+  manifests: Manifest[],
+  opts: { requireTls?: string[] } = {},
+): Violation[] {
   const out: Violation[] = [];
   for (const m of manifests) {
     podPolicies(m, out);
@@ -282,5 +287,7 @@ export function checkPolicies(manifests: Manifest[]): Violation[] {
   productionPolicies(manifests, out);
   gatePolicies(manifests, out);
   monitorPolicies(manifests, out);
+  tlsPolicies(manifests, out, opts.requireTls);
+  chaosPolicies(manifests, out);
   return out;
 }

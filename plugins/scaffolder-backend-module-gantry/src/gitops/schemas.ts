@@ -11,7 +11,9 @@ import * as externalSecrets from '@kubernetes-models/external-secrets/external-s
 import * as prometheusOperator from '@kubernetes-models/prometheus-operator/monitoring.coreos.com';
 import * as gatewayApi from '@kubernetes-models/gateway-api/gateway.networking.k8s.io';
 import * as istioNetworking from '@kubernetes-models/istio/networking.istio.io';
+import * as istioSecurity from '@kubernetes-models/istio/security.istio.io';
 import * as admission from 'kubernetes-models/admissionregistration.k8s.io';
+import { chaosMeshKinds, validateChaosMesh } from './chaosMeshSchemas';
 
 // The CommonJS builds of kubernetes-models 4.x and its CRD packages of that generation:
 // the current majors are ESM-only with import-only exports, which neither the CommonJS
@@ -52,6 +54,7 @@ collect(externalSecrets, 'external-secrets.io');
 collect(prometheusOperator, 'monitoring.coreos.com');
 collect(gatewayApi, 'gateway.networking.k8s.io');
 collect(istioNetworking, 'networking.istio.io');
+collect(istioSecurity, 'security.istio.io');
 collect(admission, 'admissionregistration.k8s.io');
 
 export interface SchemaError {
@@ -67,6 +70,8 @@ export function validateSchema(obj: {
   apiVersion?: string;
   kind?: string;
 }): SchemaError[] | undefined {
+  const chaos = validateChaosMesh(obj);
+  if (chaos) return chaos;
   const Model = MODELS.get(`${obj.apiVersion}/${obj.kind}`);
   if (!Model) return undefined;
   try {
@@ -90,5 +95,5 @@ export function validateSchema(obj: {
 }
 
 export function knownKinds(): string[] {
-  return [...MODELS.keys()];
+  return [...MODELS.keys(), ...chaosMeshKinds()];
 }

@@ -1,37 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { generateOverlays } from './generate';
 import { validateTree } from './validate';
 import { expectedCanaryMinutes } from './canaryPlan';
 import { overlayOptionsSchema } from './options';
+import { writeTree, build, find, base } from './__testUtils__/overlayTree';
 
-const base = {
-  name: 'checkout',
-  namespace: 'shop',
-  image: 'ghcr.io/acme/checkout',
-  tag: '1.4.2',
-  gitopsRepoUrl: 'https://github.com/acme/gitops',
-};
-
-function writeTree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-traffic-'));
-  for (const [rel, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), content);
-  }
-  return dir;
-}
-const build = (dir: string, overlay: string): any[] =>
-  parseAllDocuments(
-    execFileSync('kubectl', ['kustomize', path.join(dir, overlay)], {
-      encoding: 'utf8',
-    }),
-  ).map(d => d.toJS());
-const find = (objs: any[], kind: string, name?: string) =>
-  objs.find(o => o.kind === kind && (!name || o.metadata.name === name));
 const weights = (steps: any[]) =>
   steps.filter(s => s.setWeight).map(s => s.setWeight);
 
@@ -152,8 +127,9 @@ describe('traffic routing of the generated canary', () => {
       }),
     );
     const prod = build(dir, 'overlays/production');
+    // production requires TLS: the route attaches to the Gateway's HTTPS listener
     expect(find(prod, 'HTTPRoute').spec.parentRefs).toEqual([
-      { name: 'public', namespace: 'edge' },
+      { name: 'public', namespace: 'edge', sectionName: 'https' },
     ]);
     const from = find(prod, 'NetworkPolicy', 'checkout-allow-ingress').spec
       .ingress[0].from[0];

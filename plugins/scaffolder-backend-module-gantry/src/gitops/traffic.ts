@@ -63,18 +63,43 @@ function backends(o: OverlayOptions): Array<{ name: string; weight?: number }> {
   }
 }
 
+/** Marks a route (and the mesh policy) of an environment that requires TLS; the validator holds it to that. */
+export const REQUIRE_TLS_ANNOTATION = 'gantry.dev/require-tls';
+export const tlsSecretName = (o: OverlayOptions) =>
+  o.tls.secretName ?? `${o.name}-tls`;
+
+const isIngress = (o: OverlayOptions) =>
+  o.trafficRouting !== 'gatewayAPI' && o.trafficRouting !== 'istio';
+
 /** The route users reach the service through in one environment. */
 export function userRoute(o: OverlayOptions, env: Environment) {
   const name = ROUTE_NAME(o);
   const host = hostOf(o, env);
-  const metadata = { name, annotations: wave(WAVE.identity) };
+  const tls = o.environments[env].requireTls;
+  const metadata = {
+    name,
+    annotations: {
+      ...wave(WAVE.identity),
+      ...(tls ? { [REQUIRE_TLS_ANNOTATION]: 'true' } : {}),
+      ...(tls && o.tls.clusterIssuer && isIngress(o)
+        ? { 'cert-manager.io/cluster-issuer': o.tls.clusterIssuer }
+        : {}),
+    },
+  };
   if (o.trafficRouting === 'gatewayAPI') {
     return {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
       metadata,
       spec: {
-        parentRefs: [{ name: o.gateway.name, namespace: o.gateway.namespace }],
+        // the Gateway's HTTPS listener terminates TLS with the certificate it references
+        parentRefs: [
+          {
+            name: o.gateway.name,
+            namespace: o.gateway.namespace,
+            ...(tls ? { sectionName: o.tls.gatewayListener } : {}),
+          },
+        ],
         hostnames: [host],
         rules: [
           {
@@ -116,6 +141,9 @@ export function userRoute(o: OverlayOptions, env: Environment) {
     metadata,
     spec: {
       ingressClassName: o.ingressClassName,
+      ...(tls
+        ? { tls: [{ hosts: [host], secretName: tlsSecretName(o) }] }
+        : {}),
       rules: [
         {
           host,
@@ -137,6 +165,29 @@ export function userRoute(o: OverlayOptions, env: Environment) {
       ],
     },
   };
+}
+
+/**
+ * Istio: mutual TLS between every workload of the namespace (the gateway's external TLS
+ * is the Istio Gateway's, outside the service's tree).
+ */
+export function meshTls(o: OverlayOptions, env: Environment): object[] {
+  if (o.trafficRouting !== 'istio' || !o.environments[env].requireTls)
+    return [];
+  return [
+    {
+      apiVersion: 'security.istio.io/v1beta1',
+      kind: 'PeerAuthentication',
+      metadata: {
+        name: 'default',
+        annotations: {
+          ...wave(WAVE.secrets),
+          [REQUIRE_TLS_ANNOTATION]: 'true',
+        },
+      },
+      spec: { mtls: { mode: 'STRICT' } },
+    },
+  ];
 }
 
 /** Namespace whose pods forward user requests to the service's pods. */

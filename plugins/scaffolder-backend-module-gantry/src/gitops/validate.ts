@@ -7,6 +7,7 @@ import { toAlertmanagerConfig } from './alertmanagerConversion';
 import { amtoolCheckConfig } from './amtool';
 import { checkPolicies, type Manifest, type Violation } from './policies';
 import { validateSchema } from './schemas';
+import { CHAOS_DRILL_LABEL } from './chaos';
 
 const run = promisify(execFile);
 export type { Violation } from './policies';
@@ -64,6 +65,23 @@ function parseDocs(file: string, text: string, problems: Violation[]): any[] {
     if (obj !== null && obj !== undefined) out.push(obj);
   }
   return out;
+}
+
+/** The Chaos Mesh experiments a drill ConfigMap carries, checked like any manifest. */
+function drillExperiments(
+  file: string,
+  obj: any,
+  problems: Violation[],
+): Array<{ file: string; obj: any }> {
+  if (
+    obj?.kind !== 'ConfigMap' ||
+    obj.metadata?.labels?.[CHAOS_DRILL_LABEL] !== 'true'
+  )
+    return [];
+  return Object.entries<string>(obj.data ?? {}).flatMap(([key, text]) => {
+    const at = `${file} ConfigMap/${obj.metadata.name} ${key}`;
+    return parseDocs(at, text, problems).map(e => ({ file: at, obj: e }));
+  });
 }
 
 /** A plain alertmanager.yml: a route and receivers, not a Kubernetes object. */
@@ -164,6 +182,8 @@ export async function validateTree(
     environment?: string;
     kubectl?: string;
     amtool?: string;
+    /** Environments whose routes must carry TLS (besides those the overlays mark gantry.dev/require-tls). */
+    requireTls?: string[];
   },
 ): Promise<ValidationReport> {
   const files = readTree(root);
@@ -193,11 +213,14 @@ export async function validateTree(
           { timeout: 60_000, maxBuffer: 32 << 20 },
         );
         for (const obj of parseDocs(label, stdout, problems)) {
-          manifests.push({
-            file: label,
-            obj,
-            environment: opts.environment ?? environmentOf(`${dir}/`, obj),
-          });
+          const environment = opts.environment ?? environmentOf(`${dir}/`, obj);
+          manifests.push({ file: label, obj, environment });
+          manifests.push(
+            ...drillExperiments(label, obj, problems).map(e => ({
+              ...e,
+              environment,
+            })),
+          );
         }
       } catch (e: any) {
         if (e?.code === 'ENOENT') {
@@ -280,7 +303,7 @@ export async function validateTree(
       });
     }
   }
-  problems.push(...checkPolicies(manifests));
+  problems.push(...checkPolicies(manifests, { requireTls: opts.requireTls }));
   const alertmanagerChecked = await checkAlertmanager(
     alertmanagerFiles,
     manifests,

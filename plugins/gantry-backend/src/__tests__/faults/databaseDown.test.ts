@@ -16,6 +16,7 @@ import { gantryPlugin } from '../../plugin';
 import {
   postgresBinariesPresent,
   POSTGRES_BIN,
+  quietConnectionErrors,
   startPrivatePostgres,
 } from './privatePostgres';
 
@@ -91,12 +92,7 @@ describeWithPostgres('with its PostgreSQL stopped under load', () => {
   let server: http.Server;
 
   beforeAll(async () => {
-    // knex and pg print every failed connection to the console; the test counts outcomes instead
-    const log = console.log;
-    jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-      if (!/^(Acquire connection error|Connection Error)/.test(String(args[0])))
-        log(...args);
-    });
+    quietConnectionErrors();
     pg = await startPrivatePostgres();
     ({ server } = await startTestBackend({
       features: [

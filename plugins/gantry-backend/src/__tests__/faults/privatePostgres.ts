@@ -75,6 +75,8 @@ export async function startPrivatePostgres() {
     connection: { host: '127.0.0.1', port, user: 'postgres' },
     /** Fast shutdown: open sessions are terminated, as when the server goes away. */
     stop: () => ctl('-m', 'fast', 'stop'),
+    /** Immediate shutdown: the server quits at once, as on a crash. */
+    kill: () => ctl('-m', 'immediate', 'stop'),
     start,
     destroy: async () => {
       await ctl('-m', 'immediate', 'stop').catch(() => {
@@ -83,4 +85,16 @@ export async function startPrivatePostgres() {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * knex and pg print every failed connection while the server is down; the fault tests
+ * count outcomes instead, so those lines are dropped (call in beforeAll).
+ */
+export function quietConnectionErrors() {
+  const log = console.log;
+  jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    if (!/^(Acquire connection error|Connection Error)/.test(String(args[0])))
+      log(...args);
+  });
 }

@@ -31,6 +31,7 @@ const seeds = [
   { id: 1 },
   { id: 2, release: '1.4.2', emergency: { reason: 'checkout is down' } },
   { automated: { prune: true, selfHeal: true } },
+  { id: 1, acknowledgeIrreversibleMigration: true },
 ];
 
 describe('Argo CD action bodies', () => {

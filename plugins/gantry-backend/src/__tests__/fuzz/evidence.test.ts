@@ -96,6 +96,7 @@ const SEEDS: Record<EvidenceFormat, string[]> = {
   ],
   'dr-drill': ['dr-drill.json'],
   dpia: ['dpia.json'],
+  'chaos-drill': ['chaos-drill.json', 'chaos-drill-chaos-mesh.json'],
 };
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);

@@ -9,6 +9,7 @@ import { parseJunit } from './junit';
 import { parseLoadTest } from './loadTest';
 import { parseMigration } from './migration';
 import { parseDrDrill } from './drDrill';
+import { parseChaosDrill } from './chaosDrill';
 import { parseDpia } from './dpia';
 import { parseSarif } from './sarif';
 import { parseSpdx } from './spdx';
@@ -44,6 +45,7 @@ const PARSERS: Record<EvidenceFormat, Parser> = {
   migration: parseMigration,
   'dr-drill': bytes => parseDrDrill(bytes),
   dpia: bytes => parseDpia(bytes),
+  'chaos-drill': bytes => parseChaosDrill(bytes),
 };
 
 /** Parses and validates one uploaded document; throws EvidenceFormatError (400) when it is not valid. */

@@ -42,6 +42,8 @@ export class EdgeFeed implements FlagSetListener {
   private markReady!: () => void;
   /** Last successful read of the database, ms since epoch. */
   lastRefreshMs?: number;
+  /** When reads started failing (ms since epoch); unset while they succeed. */
+  failingSinceMs?: number;
 
   constructor(
     private readonly deps: {
@@ -49,6 +51,14 @@ export class EdgeFeed implements FlagSetListener {
       keys: { all(): Promise<StoredClientKey[]> };
       logger: LoggerService;
       pollMs: number;
+      /** Hears every revisions read, so other pollers of that table need not read it too. */
+      onRevisions?: (
+        revisions: Array<{
+          entityRef: string;
+          environment: string;
+          revision: number;
+        }>,
+      ) => void;
     },
   ) {
     this.readyPromise = new Promise(r => {
@@ -202,6 +212,7 @@ export class EdgeFeed implements FlagSetListener {
   /** Picks up commits made by other replicas (and the first load). */
   async refresh(): Promise<void> {
     const revisions = await this.deps.store.revisions();
+    this.deps.onRevisions?.(revisions);
     await Promise.all(
       revisions
         .filter(
@@ -225,12 +236,14 @@ export class EdgeFeed implements FlagSetListener {
         if (this.failing)
           this.deps.logger.info('Flag edge feed reads the database again');
         this.failing = false;
+        this.failingSinceMs = undefined;
       } catch (e) {
         if (!this.failing)
           this.deps.logger.warn(
             `Flag edge feed cannot read the database; edges keep serving what they have: ${e}`,
           );
         this.failing = true;
+        this.failingSinceMs ??= Date.now();
       }
       if (this.timer) {
         this.timer = setTimeout(tick, this.deps.pollMs);

@@ -26,6 +26,8 @@ export async function createFlagsEdge(
     pollMs: number;
     /** Requests per second per client key on the in-process listener. */
     rateLimitPerSecond: number;
+    /** Hears each revisions read of the feed's poll (the OFREP route's registry). */
+    onRevisions?: ConstructorParameters<typeof EdgeFeed>[0]['onRevisions'];
   },
 ) {
   const config = readEdgeConfig(ctx.rootConfig);
@@ -34,6 +36,7 @@ export async function createFlagsEdge(
     keys: new KnexEdgeKeyReader(ctx.db),
     logger: ctx.logger,
     pollMs: deps.pollMs,
+    onRevisions: deps.onRevisions,
   });
   const sink = storeUsageSink({ flags: deps.store, keys: deps.keyStore });
   const usage = new UsageAggregator(() => USAGE_BUCKET_MINUTES);

@@ -90,8 +90,15 @@ export function createEdgeRouter(deps: {
     });
     const heartbeat = setInterval(() => {
       // A ping while the feed cannot read the database would vouch for data it
-      // cannot check; edges then count down to their staleness limit.
+      // cannot check: edges hear why instead and count down to their staleness limit.
       if (deps.feed.healthy) write(': ping\n\n');
+      else if (deps.feed.failingSinceMs !== undefined)
+        write(
+          `event: status\ndata: ${JSON.stringify({
+            database: 'down',
+            since: new Date(deps.feed.failingSinceMs).toISOString(),
+          })}\n\n`,
+        );
     }, deps.heartbeatMs);
     req.on('close', () => {
       clearInterval(heartbeat);

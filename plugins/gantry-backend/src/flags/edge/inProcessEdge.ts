@@ -26,7 +26,14 @@ export async function startInProcessEdge(deps: {
   const state = new EdgeState();
   const sync = () => {
     state.connected = feed.healthy;
-    if (feed.healthy) state.lastContactMs = feed.lastRefreshMs;
+    if (feed.healthy) {
+      state.lastContactMs = feed.lastRefreshMs;
+      state.controlPlaneDatabase = { database: 'ok' };
+    } else if (feed.failingSinceMs !== undefined)
+      state.controlPlaneDatabase = {
+        database: 'down',
+        since: new Date(feed.failingSinceMs).toISOString(),
+      };
   };
   const unsubscribe = feed.subscribe(m => {
     state.apply(m);

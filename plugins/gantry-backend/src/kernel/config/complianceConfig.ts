@@ -15,6 +15,7 @@ export const GATE_RULES = [
   'load-test',
   'dr-drill',
   'dpia',
+  'chaos-drill',
 ] as const;
 export type GateRule = (typeof GATE_RULES)[number];
 
@@ -24,6 +25,7 @@ const OPT_IN_RULES: readonly GateRule[] = [
   'load-test',
   'dr-drill',
   'dpia',
+  'chaos-drill',
 ];
 
 export interface ComplianceConfig {

@@ -48,6 +48,9 @@ async function render(api: Partial<GantryApi>, e: Entity = entity) {
   api.getDeploymentHistory ??= jest.fn().mockResolvedValue({ items: [] });
   api.listIncidents ??= jest.fn().mockResolvedValue({ items: [] });
   api.getDora ??= jest.fn().mockRejectedValue(new Error('not in this test'));
+  api.getCapacity ??= jest
+    .fn()
+    .mockRejectedValue(new Error('not in this test'));
   return renderInTestApp(
     <TestApiProvider apis={[[gantryApiRef, api]]}>
       <EntityProvider entity={e}>

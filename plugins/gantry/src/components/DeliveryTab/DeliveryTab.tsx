@@ -12,6 +12,7 @@ import { DeploymentHistoryCard, DoraCard } from '../History';
 import { IncidentsCard } from '../Incidents';
 import { CanaryAnalysisCard } from '../CanaryAnalysis';
 import { SloCard } from '../SloCard';
+import { CapacityCard } from '../Capacity';
 
 /** The Delivery tab: what Gantry can show for this entity and what it still needs. */
 export function DeliveryTab() {
@@ -99,6 +100,11 @@ export function DeliveryTab() {
       {slosAnnotated && (
         <Grid item xs={12}>
           <SloCard />
+        </Grid>
+      )}
+      {(deploymentsAnnotated || slosAnnotated) && (
+        <Grid item xs={12}>
+          <CapacityCard />
         </Grid>
       )}
       {value.capabilities.map(c => (

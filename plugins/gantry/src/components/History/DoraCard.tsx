@@ -23,6 +23,7 @@ import { AsyncCard } from '../shared/AsyncCard';
 import { useEntityRef } from '../shared/useEntityRef';
 import { formatDuration, formatPercent } from './format';
 import { SelectField } from '../shared/SelectField';
+import { RollbackObjectives } from './RollbackObjectives';
 
 type Key = Exclude<keyof DoraFigures, 'deployments'>;
 const FIGURES: Array<{
@@ -231,6 +232,9 @@ export function DoraCard({ environments }: { environments: string[] }) {
         <>
           <DoraTiles view={view} />
           <DoraTrendChart view={view} />
+          {view.rollbackObjectives && (
+            <RollbackObjectives view={view.rollbackObjectives} />
+          )}
         </>
       )}
     </AsyncCard>

@@ -1,5 +1,6 @@
 import { Content, Link, type TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { Alert } from '@material-ui/lab';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { Incident } from '@gantry/plugin-gantry-common';
@@ -35,23 +36,31 @@ const columns: TableColumn<Incident>[] = [
 /** Open incidents across every entity the signed-in user (or their groups) owns. */
 export function OnCallPage() {
   const api = useApi(gantryApiRef);
-  const state = useAsyncRetry(
-    async () => (await api.listOnCallIncidents()).items,
-    [api],
-  );
+  const state = useAsyncRetry(() => api.listOnCallIncidents(), [api]);
   return (
     <Content>
       <AsyncCard
         title="On call"
         subheader="Open incidents of the entities you or your groups own"
         {...state}
-        isEmpty={items => items.length === 0}
+        isEmpty={({ items }) => items.length === 0}
         empty={{
           title: 'Nothing is on fire',
           description: 'No open incident on an entity you own.',
         }}
       >
-        {items => <DenseTable columns={columns} data={items} />}
+        {({ items, total, truncated }) => (
+          <>
+            {truncated && (
+              <Alert severity="warning" data-testid="on-call-truncated">
+                Showing {items.length} of {total} open incidents, the newest
+                first. Acknowledge or resolve incidents to see the older ones,
+                or open an entity's Delivery tab for all of its incidents.
+              </Alert>
+            )}
+            <DenseTable columns={columns} data={items} />
+          </>
+        )}
       </AsyncCard>
     </Content>
   );

@@ -19,12 +19,14 @@ import {
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { gantryApiRef } from '../../api/GantryApi';
 import {
   useAlertedAction,
   useEntityPermissions,
 } from '../shared/useEntityActions';
 import { useEntityRef } from '../shared/useEntityRef';
+import { RollbackMigrationWarning } from './RollbackMigrationWarning';
 
 const PERMISSIONS = {
   sync: gantryArgoCdSyncPermission,
@@ -44,7 +46,9 @@ const describePolicy = (p: AutomatedSyncPolicy) =>
 /**
  * Sync, refresh and roll back to the previous deployment, each shown only when permitted.
  * A rollback of an auto-synced app turns automated sync off first (Argo CD refuses
- * otherwise); the card then offers to turn it back on with the policy it had.
+ * otherwise); the card then offers to turn it back on with the policy it had. A rollback
+ * past a release whose migration is forward-only names the plan and is confirmed only
+ * once the user acknowledges that the schema stays.
  */
 export function ArgoCdActions({
   app,
@@ -60,6 +64,16 @@ export function ArgoCdActions({
   const [pending, setPending] = useState<Pending>();
   const [emergency, setEmergency] = useState('');
   const [autoSyncOff, setAutoSyncOff] = useState<AutomatedSyncPolicy>();
+  const [acknowledged, setAcknowledged] = useState(false);
+  const rollbackId =
+    pending?.action === 'rollback' ? pending.historyId : undefined;
+  const migrations = useAsync(async () => {
+    if (rollbackId === undefined) return undefined;
+    return api.argocdRollbackCheck(ref, app, rollbackId);
+  }, [rollbackId, app.instance, app.name]);
+  const needsAcknowledgement = Boolean(
+    rollbackId !== undefined && migrations.value?.irreversible.length,
+  );
   const previous = app.history[1];
   const canSync = allowed.sync;
   const canRefresh = allowed.refresh;
@@ -68,12 +82,16 @@ export function ArgoCdActions({
   const close = () => {
     setPending(undefined);
     setEmergency('');
+    setAcknowledged(false);
   };
 
   const run = async (p: Pending) => {
     const body: ArgoCdActionBody = {
       ...(p.historyId !== undefined ? { id: p.historyId } : {}),
       ...(emergency.trim() ? { emergency: { reason: emergency.trim() } } : {}),
+      ...(needsAcknowledgement && acknowledged
+        ? { acknowledgeIrreversibleMigration: true }
+        : {}),
     };
     let disabled: AutomatedSyncPolicy | undefined;
     const ok = await alerted(async () => {
@@ -181,6 +199,13 @@ export function ArgoCdActions({
         </DialogTitle>
         <DialogContent>
           <Typography variant="body2">This {pending?.text}</Typography>
+          {rollbackId !== undefined && (
+            <RollbackMigrationWarning
+              check={migrations}
+              acknowledged={acknowledged}
+              onAcknowledge={setAcknowledged}
+            />
+          )}
           <Typography variant="body2" color="textSecondary">
             In production the release this deploys must pass its gate.
           </Typography>
@@ -199,7 +224,7 @@ export function ArgoCdActions({
           <Button
             color="primary"
             variant="contained"
-            disabled={busy}
+            disabled={busy || (needsAcknowledgement && !acknowledged)}
             onClick={() => pending && run(pending)}
           >
             Confirm

@@ -8,6 +8,7 @@ import {
 import type { ApplicationView } from '@gantry/plugin-gantry-common';
 import { Box, Chip, Divider, Typography } from '@material-ui/core';
 import { ArgoCdActions } from './ArgoCdActions';
+import { MigrationStep } from './MigrationStep';
 import { RolloutCard } from './RolloutCard';
 
 function Health({ status }: { status: string }) {
@@ -89,6 +90,7 @@ export function EnvironmentCard({
           </Typography>
         )}
       </Box>
+      {app.migration && <MigrationStep step={app.migration} />}
       <ArgoCdActions app={app} onDone={onChange} />
       {app.rollouts.map(r => (
         <Box key={`${r.cluster}/${r.namespace}/${r.name}`}>

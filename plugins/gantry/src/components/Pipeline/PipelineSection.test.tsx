@@ -201,6 +201,15 @@ describe('PipelineSection', () => {
     ],
   });
 
+  // What the backend answers when the rollback undoes no migration (MigrationStep.test.tsx covers the rest).
+  const noMigrationUndone = {
+    historyId: 1,
+    target: ['1.4.1'],
+    undone: [],
+    irreversible: [],
+    unreported: [],
+  };
+
   it('rolls an application back to its previous deployment after confirmation', async () => {
     const argocdAction = jest.fn().mockResolvedValue({
       action: 'rollback',
@@ -210,6 +219,7 @@ describe('PipelineSection', () => {
     await render({
       getDeployments: jest.fn().mockResolvedValue(manual),
       argocdAction,
+      argocdRollbackCheck: jest.fn().mockResolvedValue(noMigrationUndone),
     });
     await userEvent.click(
       await screen.findByRole('button', { name: 'Roll back to #1' }),
@@ -252,6 +262,7 @@ describe('PipelineSection', () => {
     await render({
       getDeployments: jest.fn().mockResolvedValue(synced),
       argocdAction,
+      argocdRollbackCheck: jest.fn().mockResolvedValue(noMigrationUndone),
     });
     await userEvent.click(
       await screen.findByRole('button', { name: 'Roll back to #1' }),

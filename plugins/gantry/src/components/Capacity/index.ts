@@ -1,0 +1,1 @@
+export { CapacityCard } from './CapacityCard';
