@@ -71,8 +71,16 @@ export class EdgeFeed implements FlagSetListener {
     return this.readyPromise;
   }
 
+  /**
+   * A read that failed, or none that succeeded for 10 polls (at least 10 s): a read that
+   * hangs (a pool waiting for connections that never come) is as bad as one that fails.
+   */
   get healthy(): boolean {
-    return !this.failing && this.lastRefreshMs !== undefined;
+    return (
+      !this.failing &&
+      this.lastRefreshMs !== undefined &&
+      Date.now() - this.lastRefreshMs < Math.max(10 * this.deps.pollMs, 10_000)
+    );
   }
 
   snapshot(): EdgeSnapshot {

@@ -269,8 +269,9 @@ describe.each(databases.eachSupportedId())(
           expect(outcomes.length).toBeGreaterThan(50);
         }
         // the in-process listener learns that the feed cannot read the database at the
-        // feed's next poll; on a loaded machine that can come after the load stops
-        const deadline = Date.now() + 10_000;
+        // feed's next poll, or once no read has succeeded for 10 s (a read that hangs);
+        // on a loaded machine that can come after the load stops
+        const deadline = Date.now() + 20_000;
         let health = await (await fetch(`${targets.listener}/health`)).json();
         while (health.connected !== false && Date.now() < deadline) {
           await sleep(200);
